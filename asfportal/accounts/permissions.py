@@ -1,0 +1,41 @@
+"""Who may see which dashboard: role predicates and the decorator the views use."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from .models import Role, User
+
+DASHBOARD_URL_NAMES = {
+    Role.COORDINATOR: "accounts:dashboard-coordinator",
+    Role.PROCUREMENT_OFFICER: "accounts:dashboard-procurement",
+    Role.COMPANY_REPRESENTATIVE: "accounts:dashboard-company",
+    Role.ADMINISTRATOR: "accounts:dashboard-administrator",
+}
+
+
+def can_view_dashboard(user: User, role: str) -> bool:
+    """A user sees the dashboard of their own role only; administrators see every dashboard."""
+    return user.is_authenticated and user.is_active and (user.role == role or user.role == Role.ADMINISTRATOR)
+
+
+def dashboard_url_for(user: User) -> str | None:
+    name = DASHBOARD_URL_NAMES.get(user.role)
+    return reverse(name) if name else None
+
+
+def role_required(role: str) -> Callable:
+    """Views of one role's dashboard: 403 for a logged-in user in another role (login is the middleware's)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can_view_dashboard(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,37 @@
+"""Reads for the dashboards, each in a fixed number of queries."""
+
+from django.db.models import Count, QuerySet
+
+from asfportal.core.models import AccessibilityReport, AuditEntry, WorkerHeartbeat
+
+from .models import Organisation, Role, User
+
+
+def organisation_colleagues(*, user: User) -> QuerySet[User]:
+    """Active people of the user's own organisation (none for a user without one)."""
+    if user.organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id, is_active=True).order_by("full_name")
+
+
+def administrator_overview() -> dict:
+    """Counts and health signals for the administrator's dashboard: five queries whatever the data size."""
+    role_labels = dict(Role.choices)
+    kind_labels = dict(Organisation.Kind.choices)
+    users_by_role = [
+        (role_labels.get(row["role"], row["role"]), row["n"])
+        for row in User.objects.filter(is_active=True).values("role").annotate(n=Count("pk")).order_by("role")
+    ]
+    organisations_by_kind = [
+        (kind_labels.get(row["kind"], row["kind"]), row["n"])
+        for row in Organisation.objects.values("kind").annotate(n=Count("pk")).order_by("kind")
+    ]
+    return {
+        "users_by_role": users_by_role,
+        "organisations_by_kind": organisations_by_kind,
+        "last_heartbeat": WorkerHeartbeat.objects.order_by("-at").first(),
+        "new_accessibility_reports": AccessibilityReport.objects.filter(
+            status=AccessibilityReport.Status.NEW
+        ).count(),
+        "recent_audit": list(AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:10]),
+    }

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from asfportal.accounts import services as account_services
+from asfportal.accounts.models import Organisation, Role, User
+
+# Known demo password, printed by the command: demo data must never reach a production database.
+DEMO_PASSWORD = "Demo-ASF-2026!"
+
+# A small, realistic setting in Örebro län: the region, a few of its municipalities, a samordningsförbund whose
+# members follow Finsam (2003:1210) (state agencies, the region and municipalities), Arbetsförmedlingen,
+# Försäkringskassan and Coompanion.
+DEMO_MUNICIPALITY_CODES = ["1880", "1881", "1861", "1882"]  # Örebro, Kumla, Hallsberg, Askersund
+DEMO_ORGANISATIONS = [
+    ("Arbetsförmedlingen", Organisation.Kind.STATE_AGENCY),
+    ("Försäkringskassan", Organisation.Kind.STATE_AGENCY),
+    ("Coompanion Örebro län", Organisation.Kind.SUPPORT_ORGANISATION),
+    ("Samordningsförbundet Sydnärke", Organisation.Kind.SAMORDNINGSFORBUND),
+]
+DEMO_USERS = [
+    ("samordnare@orebro.example", "Sara Lind", Role.COORDINATOR, ("kommun", "1880")),
+    ("upphandlare@orebro.example", "Olle Berg", Role.PROCUREMENT_OFFICER, ("kommun", "1880")),
+    (
+        "samordnare@sydnarke.example",
+        "Leila Haddad",
+        Role.COORDINATOR,
+        ("name", "Samordningsförbundet Sydnärke"),
+    ),
+    ("foretag@kafe-gemenskap.example", "Maja Ek", Role.COMPANY_REPRESENTATIVE, None),
+    ("admin@asfportalen.example", "Adam Nordin", Role.ADMINISTRATOR, None),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a small Swedish demo setting with one user per role and print the logins; safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Seed even when DEBUG is off (tests, staging)."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError("seed_demo creates users with a known password; run it with DEBUG=on only.")
+        with transaction.atomic():
+            account_services.reference_organisations_load()
+            organisations = self._organisations()
+            users = [
+                self._user(email, name, role, organisations, where) for email, name, role, where in DEMO_USERS
+            ]
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /konto/logga-in/ with:"))
+        for user in users:
+            org = f" ({user.organisation})" if user.organisation else ""
+            self.stdout.write(f"  {user.get_role_display():<28} {user.email:<34} {DEMO_PASSWORD}{org}")
+
+    def _organisations(self) -> dict[str, Organisation]:
+        by_name = {}
+        for name, kind in DEMO_ORGANISATIONS:
+            org, _ = Organisation.objects.get_or_create(name=name, kind=kind)
+            by_name[name] = org
+        forbund = by_name["Samordningsförbundet Sydnärke"]
+        members = list(Organisation.objects.filter(kind="kommun", code__in=DEMO_MUNICIPALITY_CODES[1:]))
+        members += [Organisation.objects.get(kind="region", code="18")]
+        members += [by_name["Arbetsförmedlingen"], by_name["Försäkringskassan"]]
+        forbund.members.add(*members)
+        return by_name
+
+    def _user(self, email, name, role, organisations, where) -> User:
+        organisation = None
+        if where and where[0] == "kommun":
+            organisation = Organisation.objects.get(kind="kommun", code=where[1])
+        elif where:
+            organisation = organisations[where[1]]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            return account_services.user_create(
+                email=email, full_name=name, role=role, organisation=organisation, password=DEMO_PASSWORD
+            )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        return user

@@ -1,0 +1,18 @@
+"""Root URL configuration: the public core pages, accounts, the admin and language switching."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+admin.site.site_header = _("ASF-portalen administration")
+admin.site.site_title = _("ASF-portalen")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("asfportal.core.urls")),
+    path("", include("asfportal.accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Models of the companies app (added by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the placements app (added by its own issue)."""

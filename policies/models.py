@@ -1,0 +1,1 @@
+"""Models of the policies app (added by its own issue)."""

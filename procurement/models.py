@@ -1,0 +1,1 @@
+"""Models of the procurement app (added by its own issue)."""

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# One command for the whole test suite on real parts: a throwaway PostgreSQL 15 and Redis (started here and
+# removed on exit, also on failure), a real Celery worker, and Debian's Chromium driven by Playwright.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k dashboard
+set -euo pipefail
+SETUP_EXTRAS=test . "$(dirname "$0")/setup.sh"
+
+missing=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# Chromium needs fonts to render text for the accessibility checks.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+export SVC_DIR=${SVC_DIR:-/tmp/asfportal-test-$$}
+. scripts/services.sh
+trap services_stop EXIT
+pg_start
+redis_start
+
+# The suite runs with production settings (DEBUG off) and a throwaway key.
+export DEBUG=off
+export SECRET_KEY="test-only-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+export ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
+export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+export ASFPORTAL_TEST_COMMAND=1
+
+echo "==> static checks"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python manage.py check
+.venv/bin/python manage.py makemigrations --check --dry-run
+.venv/bin/python manage.py collectstatic --noinput -v0
+
+echo "==> pytest on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
+.venv/bin/python -m pytest -p no:cacheprovider --basetemp="$PWD/.pytest-tmp" "$@"

@@ -1,0 +1,126 @@
+"""Login, dashboards and password reset through the test client."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from asfportal.accounts.models import Role
+from asfportal.accounts.permissions import DASHBOARD_URL_NAMES
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_DASHBOARDS = ["accounts:dashboard", *DASHBOARD_URL_NAMES.values()]
+
+
+@pytest.mark.parametrize("url_name", ALL_DASHBOARDS)
+def test_anonymous_visitor_is_sent_to_login_from_every_dashboard(client, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_login_with_email_in_any_case_lands_on_the_role_dashboard(client, officer):
+    response = client.post(
+        reverse("accounts:login"), {"username": officer.email.upper(), "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard-procurement")
+    assert officer.organisation.name in response.content.decode()
+
+
+def test_wrong_password_is_refused_in_swedish(client, officer):
+    response = client.post(reverse("accounts:login"), {"username": officer.email, "password": "fel"})
+    assert response.status_code == 200
+    assert "Ange korrekt e-postadress och lösenord" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "own", "foreign"),
+    [
+        ("coordinator", "accounts:dashboard-coordinator", "accounts:dashboard-procurement"),
+        ("officer", "accounts:dashboard-procurement", "accounts:dashboard-coordinator"),
+        ("company_rep", "accounts:dashboard-company", "accounts:dashboard-administrator"),
+    ],
+)
+def test_each_role_sees_its_own_dashboard_and_not_another(client, request, role_fixture, own, foreign):
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(reverse(own)).status_code == 200
+    assert client.get(reverse(foreign)).status_code == 403
+
+
+def test_dashboard_lists_colleagues_but_not_people_of_another_organisation(
+    client, coordinator, officer, outsider
+):
+    client.force_login(coordinator)
+    html = client.get(reverse("accounts:dashboard-coordinator")).content.decode()
+    assert officer.email in html
+    assert outsider.email not in html
+
+
+def test_administrator_reaches_the_django_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("accounts:dashboard-administrator")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_coordinator_is_kept_out_of_the_django_admin(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_administrator_dashboard_uses_constant_queries(client, admin_user, django_assert_num_queries, rows):
+    UserFactory.create_batch(rows, role=Role.COORDINATOR)
+    client.force_login(admin_user)
+    # session, user, users by role, organisations by kind, heartbeat, reports, audit, colleagues
+    with django_assert_num_queries(7):
+        assert client.get(reverse("accounts:dashboard-administrator")).status_code == 200
+
+
+def test_password_reset_mail_link_sets_a_new_password(client, coordinator, settings):
+    settings.SITE_URL = "https://asf.example.se"
+    client.post(reverse("accounts:password-reset"), {"email": coordinator.email})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [coordinator.email]
+    assert "lösenord" in message.subject.lower()
+    link = re.search(r"https://asf\.example\.se(/konto/aterstall/\S+/)", message.body)
+    assert link, message.body
+    assert link.group(0) in message.alternatives[0][0]
+
+    form_page = client.get(link.group(1), follow=True)
+    set_password_url = form_page.redirect_chain[-1][0]
+    new_password = "Nytt-Långt-Lösen-42"
+    done = client.post(
+        set_password_url, {"new_password1": new_password, "new_password2": new_password}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == reverse("accounts:password-reset-complete")
+    coordinator.refresh_from_db()
+    assert coordinator.check_password(new_password)
+    assert client.get(link.group(1), follow=True).context["validlink"] is False
+
+
+def test_password_reset_does_not_reveal_whether_an_address_exists(client):
+    response = client.post(reverse("accounts:password-reset"), {"email": "okand@example.se"})
+    assert response.url == reverse("accounts:password-reset-done")
+    assert mail.outbox == []
+
+
+def test_password_change_requires_the_old_password(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "fel",
+            "new_password1": "Nytt-Långt-Lösen-42",
+            "new_password2": "Nytt-Långt-Lösen-42",
+        },
+    )
+    assert response.status_code == 200
+    coordinator.refresh_from_db()
+    assert coordinator.check_password(PASSWORD)

@@ -1,0 +1,82 @@
+"""Real-browser journeys in Debian's Chromium: login per role, and WCAG 2.1 A/AA scans with axe-core."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+ROLE_DASHBOARDS = [
+    ("coordinator", "accounts:dashboard-coordinator", "Översikt för samordnare"),
+    ("officer", "accounts:dashboard-procurement", "Översikt för upphandlare"),
+    ("company_rep", "accounts:dashboard-company", "Översikt för företag"),
+    ("admin_user", "accounts:dashboard-administrator", "Översikt för administratörer"),
+]
+
+
+def _login(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.get_by_label("E-postadress").fill(user.email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+
+def _assert_accessible(page) -> None:
+    result = Axe().run(page, options=WCAG_21_AA)
+    assert result.violations_count == 0, result.generate_report()
+
+
+@pytest.mark.parametrize(("role_fixture", "url_name", "heading"), ROLE_DASHBOARDS)
+def test_each_role_logs_in_and_lands_on_its_accessible_dashboard(
+    page, live_server, request, role_fixture, url_name, heading
+):
+    user = request.getfixturevalue(role_fixture)
+    _login(page, live_server, user)
+    page.wait_for_url(f"{live_server.url}{reverse(url_name)}")
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.locator("html").get_attribute("lang") == "sv"
+    _assert_accessible(page)
+
+
+@pytest.mark.parametrize("url_name", ["core:home", "accounts:login", "core:accessibility"])
+def test_public_pages_have_no_wcag_violations(page, live_server, url_name):
+    page.goto(f"{live_server.url}{reverse(url_name)}")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    _assert_accessible(page)
+
+
+def test_skip_link_is_first_and_moves_focus_to_the_main_content(page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Hoppa till huvudinnehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_visitor_switches_to_english_and_back(page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Språk").select_option("en")
+    page.get_by_role("button", name="Byt språk").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "ASF-portalen"
+    page.get_by_label("Language").select_option("sv")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "sv"
+
+
+def test_logout_ends_the_session(page, live_server, coordinator):
+    _login(page, live_server, coordinator)
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
+    assert reverse("accounts:login") in page.url

@@ -1,0 +1,93 @@
+"""Public pages: the Swedish start page, security headers, error pages, language switching, accessibility reports."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from asfportal.core.models import AccessibilityReport, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_is_public_and_swedish(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Hoppa till huvudinnehållet" in html
+    assert 'id="main"' in html
+
+
+def test_pages_send_a_content_security_policy_without_inline_code(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_page_gives_a_swedish_404(client):
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.content.decode()
+
+
+def test_wrong_role_gets_a_swedish_403(client, company_rep):
+    client.force_login(company_rep)
+    response = client.get(reverse("accounts:dashboard-coordinator"))
+    assert response.status_code == 403
+    assert "Åtkomst nekad" in response.content.decode()
+
+
+def test_500_page_renders_in_swedish_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Något gick fel" in response.content.decode()
+
+
+def test_language_switcher_changes_the_page_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to main content" in html
+
+
+def test_accessibility_statement_is_public(client):
+    response = client.get(reverse("core:accessibility"))
+    assert response.status_code == 200
+    assert "Tillgänglighetsredogörelse" in response.content.decode()
+
+
+def test_accessibility_report_is_stored_audited_and_mailed(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCESSIBILITY_EMAIL = "tillganglighet@kommun.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:accessibility"),
+            {"page_url": "/", "description": "Menyn går inte att nå med tangentbordet.", "contact_email": ""},
+        )
+    assert response.status_code == 302
+    report = AccessibilityReport.objects.get()
+    assert report.description == "Menyn går inte att nå med tangentbordet."
+    assert AuditEntry.objects.filter(
+        action="core.accessibility_report.created", object_id=str(report.pk)
+    ).exists()
+    assert mail.outbox[0].to == ["tillganglighet@kommun.example"]
+
+
+def test_empty_accessibility_report_is_refused_with_a_swedish_message(client):
+    response = client.post(
+        reverse("core:accessibility"), {"page_url": "", "description": "", "contact_email": ""}
+    )
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert not AccessibilityReport.objects.exists()
+
+
+def test_health_check_answers_without_login(client):
+    response = client.get(reverse("core:healthz"))
+    assert response.json() == {"status": "ok"}

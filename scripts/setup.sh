@@ -33,4 +33,5 @@ if [ ! -e "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
-.venv/bin/python manage.py compilemessages -v0 --ignore=.venv
+# compilemessages only needs the settings to load; DEBUG=on spares it a SECRET_KEY.
+DEBUG=on .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=var

@@ -23,6 +23,8 @@ redis_start
 export DEBUG=off
 export SECRET_KEY="test-only-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 export ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
+# The test client and live server speak plain HTTP; every other production hardening stays on.
+export SECURE_SSL_REDIRECT=off
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export ASFPORTAL_TEST_COMMAND=1
 

@@ -19,6 +19,13 @@ def _helper(submit_label: str) -> FormHelper:
 
 
 class EmailLoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's text says both fields may be case-sensitive; our e-mail login is not.
+        "invalid_login": _(
+            "Please enter a correct e-mail address and password. The password is case-sensitive."
+        ),
+    }
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )

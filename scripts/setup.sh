@@ -25,8 +25,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 extras=${SETUP_EXTRAS:-}
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras:-base}"
-if [ ! -e "$stamp" ]; then
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=".venv/.installed-$hash-${extras:-base}"
+# The test extras include everything the portal needs, so a test set-up also serves the run command.
+if [ ! -e "$stamp" ] && [ ! -e ".venv/.installed-$hash-test" ]; then
   echo "==> installing Python packages${extras:+ [$extras]}"
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".${extras:+[$extras]}"

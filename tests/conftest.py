@@ -87,7 +87,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "sv-SE"}
+    # An English browser: the portal must still answer in Swedish (tests/core/test_pages.py checks the header).
+    return {**browser_context_args, "locale": "en-US"}
 
 
 @pytest.fixture

@@ -91,3 +91,9 @@ def test_empty_accessibility_report_is_refused_with_a_swedish_message(client):
 def test_health_check_answers_without_login(client):
     response = client.get(reverse("core:healthz"))
     assert response.json() == {"status": "ok"}
+
+
+def test_an_english_browser_still_gets_swedish_until_the_visitor_chooses(client):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="sv">' in response.content.decode()
+    assert response.headers["Content-Language"] == "sv"

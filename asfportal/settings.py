@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asfportal.core.context_processors.portal",
+                "asfportal.core.context_processors.notifications",
             ],
         },
     },
@@ -135,8 +136,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ASF-portalen <noreply@asfportalen.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where reports of accessibility shortcomings go (DOS-lagen requires a way to report them).
-ACCESSIBILITY_EMAIL = env.str("ACCESSIBILITY_EMAIL", default="tillganglighet@asfportalen.localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds before a silent mail server counts as down
 
 # Celery. The default broker is kombu's filesystem transport in var/celery: it needs no Redis, so the run
 # command can start a real worker and beat on a fresh machine. Production sets redis://.

@@ -1,8 +1,8 @@
 """Reads for the dashboards, each in a fixed number of queries."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from asfportal.core.models import AccessibilityReport, AuditEntry, WorkerHeartbeat
+from asfportal.core.models import AccessibilityReport, AuditEntry, Notification, WorkerHeartbeat
 
 from .models import Organisation, Role, User
 
@@ -15,7 +15,7 @@ def organisation_colleagues(*, user: User) -> QuerySet[User]:
 
 
 def administrator_overview() -> dict:
-    """Counts and health signals for the administrator's dashboard: five queries whatever the data size."""
+    """Counts and health signals for the administrator's dashboard: seven queries whatever the data size."""
     role_labels = dict(Role.choices)
     kind_labels = dict(Organisation.Kind.choices)
     users_by_role = [
@@ -33,5 +33,9 @@ def administrator_overview() -> dict:
         "new_accessibility_reports": AccessibilityReport.objects.filter(
             status=AccessibilityReport.Status.NEW
         ).count(),
+        "outbox": Notification.objects.aggregate(
+            waiting=Count("pk", filter=Q(state=Notification.State.PENDING)),
+            failed=Count("pk", filter=Q(state=Notification.State.FAILED)),
+        ),
         "recent_audit": list(AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:10]),
     }

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from . import permissions, selectors
+from . import notifications, permissions, selectors
 from .forms import EmailLoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
 from .models import Role
 
@@ -15,7 +15,16 @@ login = auth_views.LoginView.as_view(
     template_name="accounts/login.html", authentication_form=EmailLoginForm, redirect_authenticated_user=True
 )
 logout = auth_views.LogoutView.as_view()
-password_change = auth_views.PasswordChangeView.as_view(
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        notifications.password_changed_notify(user=form.user)
+        return response
+
+
+password_change = PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
     form_class=PortalPasswordChangeForm,
     success_url=reverse_lazy("accounts:password-change-done"),

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AccessibilityReport, AuditEntry, WorkerHeartbeat
+from .models import AccessibilityReport, AuditEntry, Notification, WorkerHeartbeat
 
 
 @admin.register(AuditEntry)
@@ -36,3 +39,42 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox as administrators see it: what waits, what failed and why, and a way to try again."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "recipient",
+        "kind",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
+    list_filter = ["state", "kind", "channel"]
+    search_fields = ["subject", "recipient__email", "key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try to e-mail the selected notifications again now"))
+    def retry_now(self, request, queryset):
+        retried = queryset.filter(state__in=[Notification.State.FAILED, Notification.State.PENDING]).update(
+            state=Notification.State.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s notification will be retried.", "%(count)s notifications will be retried.", retried
+            )
+            % {"count": retried},
+            messages.SUCCESS,
+        )

@@ -5,7 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessibilityReport
+from .models import AccessibilityReport, Channel
+from .notifications import channel_for, kinds_offered_to
 
 
 class AccessibilityReportForm(forms.ModelForm):
@@ -22,3 +23,19 @@ class AccessibilityReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Send report")))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice of channel per kind of notification offered to the user; fields are named by kind code."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in kinds_offered_to(user):
+            self.fields[kind.code] = forms.ChoiceField(
+                label=kind.label,
+                choices=Channel.choices,
+                initial=channel_for(user, kind),
+                widget=forms.RadioSelect,
+            )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save settings")))

@@ -79,3 +79,111 @@ class AccessibilityReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.description[:60]}"
+
+
+class Channel(models.TextChoices):
+    """How a user wants one kind of notification delivered."""
+
+    EMAIL_NOW = "email_now", _("E-mail at once")
+    DIGEST = "digest", _("Daily digest e-mail")
+    PORTAL = "portal", _("Only in the portal")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def listed(self):
+        """What the recipient sees in the portal: everything except the digest e-mails that bundle them."""
+        return self.filter(is_digest=False)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def deliverable(self, now):
+        """E-mails due now whose lease, if any, has run out."""
+        return self.filter(state=Notification.State.PENDING, next_attempt_at__lte=now).filter(
+            models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
+        )
+
+
+class Notification(models.Model):
+    """One notification to one person, and its e-mail in the outbox.
+
+    Written in the same transaction as the change that caused it, so a rolled-back change notifies nobody and a
+    committed one is never lost. `key` is unique: the same reminder (what, about which object, for which due date,
+    to whom) can only exist once, however often a sweep runs.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be e-mailed")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        SENT = "sent", _("E-mailed")
+        FAILED = "failed", _("E-mail failed")
+        PORTAL = "portal", _("Shown in the portal only")
+
+    key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    # Rendered once, in the recipient's language, when the notification is created.
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    is_digest = models.BooleanField(_("is a digest"), default=False)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    state = models.CharField(_("e-mail state"), max_length=20, choices=State, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["state", "next_attempt_at"], name="notification_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of channel for one kind of notification; without a row, the kind's role default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"

@@ -1,12 +1,12 @@
 """State changes of the core: heartbeats and accessibility reports."""
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.urls import reverse
 
 from .audit import audit
 from .models import AccessibilityReport, WorkerHeartbeat
+from .notifications import notify
 
 
 def heartbeat_record(*, worker: str, label: str) -> WorkerHeartbeat:
@@ -18,25 +18,14 @@ def heartbeat_record(*, worker: str, label: str) -> WorkerHeartbeat:
 def accessibility_report_create(
     *, page_url: str, description: str, contact_email: str, actor
 ) -> AccessibilityReport:
-    """Store a reported accessibility shortcoming and tell the responsible address after commit."""
+    """Store a reported accessibility shortcoming and notify every administrator through the outbox."""
     report = AccessibilityReport(page_url=page_url, description=description, contact_email=contact_email)
     report.full_clean()
     report.save()
     audit(actor, "core.accessibility_report.created", report)
-    body = _(
-        "A visitor reported an accessibility problem.\n\nPage: %(page)s\nContact: %(contact)s\n\n%(text)s"
-    ) % {
-        "page": page_url or "-",
-        "contact": contact_email or "-",
-        "text": description,
-    }
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Accessibility report #%(id)s") % {"id": report.pk},
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [settings.ACCESSIBILITY_EMAIL],
-            fail_silently=True,
+    url = reverse("admin:core_accessibilityreport_change", args=[report.pk])
+    for administrator in get_user_model().objects.filter(is_staff=True, is_active=True):
+        notify(
+            recipient=administrator, kind="core.accessibility_report_received", subject_object=report, url=url
         )
-    )
     return report

@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("aviseringar/", views.notification_list, name="notification-list"),
+    path("aviseringar/<int:pk>/", views.notification_open, name="notification-open"),
+    path("aviseringar/markera-lasta/", views.notification_mark_all_read, name="notification-mark-all-read"),
+    path("aviseringar/installningar/", views.notification_preferences, name="notification-preferences"),
 ]

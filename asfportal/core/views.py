@@ -1,15 +1,18 @@
-"""Public pages of the portal: start page, accessibility statement, health check and error pages."""
+"""Pages of the core: start page, accessibility statement, health check, and each person's notifications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .forms import AccessibilityReportForm
+from . import notifications, services
+from .forms import AccessibilityReportForm, NotificationPreferencesForm
+from .models import Notification
 
 
 @login_not_required
@@ -35,3 +38,38 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's own notifications, newest first, 25 a page."""
+    notifications_qs = (
+        Notification.objects.listed().filter(recipient=request.user).order_by("-created_at", "-pk")
+    )
+    page = Paginator(notifications_qs, 25).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page_obj": page})
+
+
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the person's notifications read and go where it points (404 for anyone else's)."""
+    notification = get_object_or_404(Notification.objects.listed(), pk=pk, recipient=request.user)
+    notifications.notification_mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("core:notification-list")
+
+
+@require_POST
+def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("core:notification-list")
+
+
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Per kind of notification: e-mail at once, a daily digest, or only the list in the portal."""
+    form = NotificationPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preferences_save(user=request.user, channels=form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("core:notification-preferences")
+    return render(request, "core/notification_preferences.html", {"form": form})

@@ -165,14 +165,41 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
-# Every periodic job in one place, one line each (later issues add theirs here).
+# Publishing a task must not hold up a web request when the broker is down: the outbox drain catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Every periodic job in one place, in Europe/Stockholm time (CELERY_TIMEZONE). List them with
+# `celery -A asfportal inspect scheduled` or read this dict; `manage.py` has a command for each sweep.
+_every_minute, _daily_0600, _daily_0700 = crontab(), crontab(hour=6, minute=0), crontab(hour=7, minute=0)
 CELERY_BEAT_SCHEDULE = {
     # every 5 minutes: prove that beat and a worker are alive (shown on the administrator dashboard)
     "record-worker-heartbeat": {
         "task": "asfportal.core.tasks.record_heartbeat_task",
         "schedule": crontab(minute="*/5"),
     },
+    # every minute: e-mail what the outbox holds (catches up after a broker or mail-server outage)
+    "drain-notification-outbox": {
+        "task": "asfportal.core.tasks.drain_outbox_task",
+        "schedule": _every_minute,
+    },
+    # 06:00 daily: every app's reminder rules (reassessments, follow-ups, deadlines ...)
+    "daily-reminder-sweep": {"task": "asfportal.core.tasks.run_reminder_sweep_task", "schedule": _daily_0600},
+    # 07:00 daily: one digest e-mail per person who chose the daily digest
+    "send-notification-digests": {"task": "asfportal.core.tasks.send_digests_task", "schedule": _daily_0700},
 }
+
+# The notification outbox (asfportal/core/notifications.py).
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)  # a claim's lifetime
+NOTIFICATION_MAX_ATTEMPTS = env.int(
+    "NOTIFICATION_MAX_ATTEMPTS", default=6
+)  # then the e-mail is marked failed
+NOTIFICATION_RETRY_SECONDS = env.int(
+    "NOTIFICATION_RETRY_SECONDS", default=60
+)  # first retry; doubles each time
 
 LOGGING = {
     "version": 1,

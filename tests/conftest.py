@@ -1,11 +1,16 @@
 """Fixtures for the whole suite: one user per role plus outsiders, Chromium for Playwright, a real worker."""
 
+import email
+import email.policy
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
 
 import pytest
 
@@ -91,56 +96,168 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US"}
 
 
-@pytest.fixture
-def celery_worker_proc(transactional_db, tmp_path):
-    """A real `celery worker` process on the broker from the environment, using the *test* database.
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """In-process tests run tasks eagerly (mail lands in Django's locmem outbox); `worker` tests use real workers.
 
-    The test needs transactional_db: rows written inside a plain db test's transaction are invisible to
-    another process.
+    Before a worker test the queue is purged, so no task left by an earlier test reaches its worker.
+    """
+    from asfportal.celery import app
+
+    uses_worker = request.node.get_closest_marker("worker") is not None
+    app.conf.task_always_eager = not uses_worker
+    if uses_worker:
+        app.control.purge()
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path):
+    """Start real `celery worker` processes on the test Redis and the *test* database; stops them afterwards.
+
+    The test needs transactional_db: rows written inside a plain db test's transaction are invisible to another
+    process. Keyword arguments become environment variables of the worker (EMAIL_URL=..., and so on).
     """
     from django.db import connection
 
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
-    log = tmp_path / "worker.log"
-    started = time.monotonic()
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "asfportal",
-                "worker",
-                "--pool=solo",
-                "-l",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"pytest-{os.getpid()}@%h",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    started: list[subprocess.Popen] = []
+
+    def start(name: str = "worker", **env_overrides) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            **{key: str(value) for key, value in env_overrides.items()},
+        }
+        log = tmp_path / f"{name}-{len(started)}.log"
+        begun = time.monotonic()
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "asfportal", "worker", "--pool=solo", "-l", "INFO"]
+                + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+                + ["-n", f"pytest-{name}-{len(started)}-{os.getpid()}@%h"],
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+            )
+        proc.log = log
+        started.append(proc)
         while b" ready." not in log.read_bytes():
-            if proc.poll() is not None or time.monotonic() - started > 60:
+            if proc.poll() is not None or time.monotonic() - begun > 60:
                 pytest.fail(f"celery worker did not start:\n{log.read_text()}")
             time.sleep(0.1)
-        yield proc
-    finally:
-        proc.send_signal(signal.SIGTERM)  # warm shutdown
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # warm shutdown
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def celery_worker_proc(start_worker):
+    """One real worker with the environment of the test command."""
+    return start_worker()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepted."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[email.message.Message] = []
+        self._controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> "SmtpSink":
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[email.message.Message]:
+        begun = time.monotonic()
+        while len(self.messages) < count:
+            assert time.monotonic() - begun < timeout, f"{len(self.messages)} of {count} messages arrived"
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_sink():
+    """An SMTP server on a free port, not yet started (a test may want the mail server down first)."""
+    sink = SmtpSink(free_port())
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def redis_control():
+    """Stop and start the test command's Redis, to prove the portal survives a broker outage."""
+    port = urlparse(os.environ["CELERY_BROKER_URL"]).port
+    folder = Path(os.environ["SVC_DIR"]) / "redis"
+
+    def ping() -> bool:
+        result = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True)
+        return "PONG" in result.stdout
+
+    def wait(up: bool) -> None:
+        begun = time.monotonic()
+        while ping() != up:
+            assert time.monotonic() - begun < 10, f"redis did not come {'up' if up else 'down'}"
+            time.sleep(0.05)
+
+    def stop() -> None:
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+        wait(False)
+
+    def start() -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(folder),
+            ]
+            + ["--pidfile", str(folder / "redis.pid"), "--logfile", str(folder / "redis.log")]
+            + ["--save", "", "--appendonly", "no"],
+            check=True,
+            capture_output=True,
+        )
+        wait(True)
+
+    yield SimpleNamespace(stop=stop, start=start)
+    if not ping():
+        start()

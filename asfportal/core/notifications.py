@@ -310,6 +310,8 @@ register_kind(
         code="core.accessibility_report_waiting",
         label=_("An accessibility report has waited two weeks for handling"),
         template="core/notifications/accessibility_report_waiting",
+        # A reminder of work already known can wait for the morning digest.
+        default=Channel.DIGEST,
         roles=("administrator",),
     )
 )

@@ -78,8 +78,9 @@ def test_administrator_dashboard_uses_constant_queries(client, admin_user, djang
     UserFactory.create_batch(rows, role=Role.COORDINATOR)
     client.force_login(admin_user)
     # session, user, savepoint + release (ATOMIC_REQUESTS), users by role, organisations by kind, last heartbeat,
-    # new accessibility reports, latest audit entries; an administrator has no organisation, so no colleagues.
-    with django_assert_num_queries(9):
+    # new accessibility reports, outbox counts, latest audit entries, unread notifications in the header; an
+    # administrator has no organisation, so no colleagues.
+    with django_assert_num_queries(11):
         assert client.get(reverse("accounts:dashboard-administrator")).status_code == 200
 
 

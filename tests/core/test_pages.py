@@ -61,10 +61,9 @@ def test_accessibility_statement_is_public(client):
     assert "Tillgänglighetsredogörelse" in response.content.decode()
 
 
-def test_accessibility_report_is_stored_audited_and_mailed(
-    client, settings, django_capture_on_commit_callbacks
+def test_accessibility_report_is_stored_audited_and_mailed_to_administrators(
+    client, admin_user, coordinator, django_capture_on_commit_callbacks
 ):
-    settings.ACCESSIBILITY_EMAIL = "tillganglighet@kommun.example"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("core:accessibility"),
@@ -76,7 +75,8 @@ def test_accessibility_report_is_stored_audited_and_mailed(
     assert AuditEntry.objects.filter(
         action="core.accessibility_report.created", object_id=str(report.pk)
     ).exists()
-    assert mail.outbox[0].to == ["tillganglighet@kommun.example"]
+    assert [m.to for m in mail.outbox] == [[admin_user.email]]
+    assert mail.outbox[0].subject == f"Ny anmälan om bristande tillgänglighet nr {report.pk}"
 
 
 def test_empty_accessibility_report_is_refused_with_a_swedish_message(client):

@@ -80,3 +80,24 @@ def test_logout_ends_the_session(page, live_server, coordinator):
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
     assert reverse("accounts:login") in page.url
+
+
+@pytest.mark.parametrize("url_name", ["core:notification-list", "core:notification-preferences"])
+def test_notification_pages_have_no_wcag_violations(page, live_server, coordinator, url_name):
+    _login(page, live_server, coordinator)
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
+    page.goto(f"{live_server.url}{reverse(url_name)}")
+    _assert_accessible(page)
+
+
+def test_a_changed_password_shows_up_in_the_notification_list(page, live_server, coordinator):
+    _login(page, live_server, coordinator)
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
+    page.goto(f"{live_server.url}{reverse('accounts:password-change')}")
+    page.locator("#id_old_password").fill(PASSWORD)
+    page.locator("#id_new_password1").fill("Nytt-Långt-Lösen-42")
+    page.locator("#id_new_password2").fill("Nytt-Långt-Lösen-42")
+    page.get_by_role("button", name="Byt lösenord").click()
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:password-change-done')}")
+    page.get_by_role("link", name="Aviseringar 1 oläst").click()
+    assert page.get_by_role("link", name="Ditt lösenord till ASF-portalen har ändrats").is_visible()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "simple_history",
     "asfportal.core",
     "asfportal.accounts",
     "companies",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records which user made each change kept in a model's history (companies).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -188,11 +191,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "asfportal.core.tasks.drain_outbox_task",
         "schedule": _every_minute,
     },
+    # 05:30 daily: companies whose assessment ran out become lapsed (before the reminder sweep tells them)
+    "lapse-expired-companies": {
+        "task": "companies.tasks.lapse_expired_companies_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
     # 06:00 daily: every app's reminder rules (reassessments, follow-ups, deadlines ...)
     "daily-reminder-sweep": {"task": "asfportal.core.tasks.run_reminder_sweep_task", "schedule": _daily_0600},
     # 07:00 daily: one digest e-mail per person who chose the daily digest
     "send-notification-digests": {"task": "asfportal.core.tasks.send_digests_task", "schedule": _daily_0700},
 }
+
+# Companies: how long an assessment against the four criteria stays valid (renewed with each annual report).
+COMPANY_ASSESSMENT_VALID_MONTHS = env.int("COMPANY_ASSESSMENT_VALID_MONTHS", default=12)
+# Days before an assessment runs out when the company and its coordinator are reminded.
+COMPANY_REMINDER_DAYS = env.list("COMPANY_REMINDER_DAYS", cast=int, default=[60, 14])
+# Days an invitation link for a company representative stays usable.
+COMPANY_INVITATION_DAYS = env.int("COMPANY_INVITATION_DAYS", default=7)
 
 # The notification outbox (asfportal/core/notifications.py).
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)  # a claim's lifetime

@@ -54,12 +54,14 @@ class NotificationKind:
     defaults_by_role: dict[str, str] = field(default_factory=dict)
     # Roles offered this kind on the preferences page; None: everyone.
     roles: tuple[str, ...] | None = None
+    # Always e-mailed at once and not offered on the preferences page (an invitation must reach its reader).
+    mandatory: bool = False
 
     def default_for(self, user) -> str:
         return self.defaults_by_role.get(user.role, self.default)
 
     def offered_to(self, user) -> bool:
-        return self.roles is None or user.role in self.roles or user.is_staff
+        return not self.mandatory and (self.roles is None or user.role in self.roles or user.is_staff)
 
 
 KINDS: dict[str, NotificationKind] = {}
@@ -76,6 +78,8 @@ def kinds_offered_to(user) -> list[NotificationKind]:
 
 
 def channel_for(user, kind: NotificationKind) -> str:
+    if kind.mandatory:
+        return Channel.EMAIL_NOW
     chosen = NotificationPreference.objects.filter(user=user, kind=kind.code).values_list(
         "channel", flat=True
     )

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from asfportal.accounts import services as account_services
 from asfportal.accounts.models import Organisation, Role, User
+from asfportal.core.demo import SEEDERS
 
 # Known demo password, printed by the command: demo data must never reach a production database.
 DEMO_PASSWORD = "Demo-ASF-2026!"

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Assessment,
+    ChangeRequest,
+    Company,
+    ContactPerson,
+    Invitation,
+    Representative,
+    ServiceCategory,
+)
+
+
+class ContactInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "org_number", "legal_form", "status", "verified_until"]
+    list_filter = ["status", "legal_form"]
+    search_fields = ["name", "org_number"]
+    filter_horizontal = ["municipalities", "service_categories"]
+    inlines = [ContactInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Assessments are evidence: read-only here; coordinators record them in the portal."""
+
+    list_display = ["company", "assessed_on", "is_verified", "valid_until", "assessed_by"]
+    list_select_related = ["company", "assessed_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["company", "status", "requested_by", "created_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["company", "requested_by", "decided_by"]
+
+
+admin.site.register(ServiceCategory)
+admin.site.register(Representative)
+admin.site.register(Invitation)

@@ -1,0 +1,297 @@
+"""Forms of the ASF registry; they check the shape of input, the services check the rules."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from asfportal.accounts.models import Organisation
+
+from .models import CRITERIA_FIELDS, Assessment, Company, ServiceCategory
+from .services import PROFILE_FIELDS
+from .validators import check_group_matches_legal_form, normalise_org_number
+
+# Evidence uploads: at most 10 MB, and the content must really be what the extension says.
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAGIC = {"pdf": (b"%PDF",), "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",)}
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Organisation.objects.municipalities().order_by("name"),
+            widget=forms.SelectMultiple(attrs={"size": 8}),
+            **kwargs,
+        )
+
+
+class CompanyFilterForm(forms.Form):
+    """The public directory's search and filters (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Organisation.objects.municipalities().order_by("name"),
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceCategory.objects.all(), required=False
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        choices=[("", _("All legal forms")), *Company.LegalForm.choices],
+        required=False,
+    )
+    has_places = forms.BooleanField(label=_("Offers work-training places"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].empty_label = _("All municipalities")
+        self.fields["category"].empty_label = _("All services")
+
+
+class CompanyCreateForm(forms.ModelForm):
+    """Registration by a coordinator or an application through the public form."""
+
+    municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
+
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "org_number",
+            "legal_form",
+            "municipalities",
+            "service_categories",
+            "visiting_address",
+            "postal_code",
+            "city",
+            "website",
+            "email",
+            "phone",
+            "description",
+            "employees_total",
+            "employees_integration",
+            "participants",
+            "work_training_places",
+        ]
+        widgets = {
+            "service_categories": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"org_number": _("Ten digits, NNNNNN-NNNN.")}
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label or _("Register company"))
+
+    def clean_org_number(self):
+        return normalise_org_number(self.cleaned_data["org_number"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("org_number") and data.get("legal_form"):
+            check_group_matches_legal_form(data["org_number"], data["legal_form"])
+        if (data.get("employees_integration") or 0) > (data.get("employees_total") or 0):
+            self.add_error("employees_integration", _("Cannot be more than the number of employees."))
+        return data
+
+    def validate_unique(self):
+        # The service names the existing company in its message (issue 4: "a clear error naming the record").
+        pass
+
+
+class CompanyApplyForm(CompanyCreateForm):
+    applicant_name = forms.CharField(label=_("Your name"), max_length=200)
+    applicant_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send a link there to confirm it and choose a password."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submit_label=_("Send application"), **kwargs)
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """What a representative changes at once: contact details, description and offerings."""
+
+    municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
+
+    class Meta:
+        model = Company
+        fields = [*PROFILE_FIELDS, "municipalities", "service_categories"]
+        widgets = {
+            "service_categories": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "skoopi_certified_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save profile"))
+
+
+class CompanyFactsForm(forms.ModelForm):
+    """The facts the criteria rest on: saving makes a change request for a coordinator."""
+
+    class Meta:
+        model = Company
+        fields = list(CRITERIA_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3}) for name in ("ownership", "participation", "profit_use")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send change request"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("employees_integration") or 0) > (data.get("employees_total") or 0):
+            self.add_error("employees_integration", _("Cannot be more than the number of employees."))
+        if self.instance.org_number and data.get("legal_form"):
+            check_group_matches_legal_form(self.instance.org_number, data["legal_form"])
+        return data
+
+    def _post_clean(self):
+        # Validate the shape only; the instance stays unchanged until a coordinator approves.
+        pass
+
+
+def _check_upload(upload):
+    if upload is None or upload is False:
+        return upload
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    extension = upload.name.rsplit(".", 1)[-1].lower()
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in MAGIC.get(extension, ())):
+        raise ValidationError(_("The file's content does not match a PDF, DOCX, ODT or XLSX document."))
+    return upload
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "assessed_on",
+            "c1_verdict",
+            "c1_employees",
+            "c1_participants",
+            "c1_target_group_hires",
+            "c1_note",
+            "c2_verdict",
+            "c2_document",
+            "c2_revised_on",
+            "c2_note",
+            "c3_verdict",
+            "c3_articles",
+            "c3_annual_report",
+            "c3_annual_report_year",
+            "c3_salary_ratio",
+            "c3_note",
+            "c4_verdict",
+            "c4_owners",
+            "c4_public_owner",
+            "c4_public_supervisor",
+            "c4_note",
+            "note",
+        ]
+        widgets = {
+            "assessed_on": forms.DateInput(attrs={"type": "date"}),
+            "c2_revised_on": forms.DateInput(attrs={"type": "date"}),
+            **dict.fromkeys(("c1_verdict", "c2_verdict", "c3_verdict", "c4_verdict"), forms.RadioSelect),
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in ("c1_note", "c2_note", "c3_note", "c4_note", "c4_owners", "note")
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Save assessment"))
+
+    def clean_c2_document(self):
+        return _check_upload(self.cleaned_data.get("c2_document"))
+
+    def clean_c3_articles(self):
+        return _check_upload(self.cleaned_data.get("c3_articles"))
+
+    def clean_c3_annual_report(self):
+        return _check_upload(self.cleaned_data.get("c3_annual_report"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("c4_public_owner") and data.get("c4_verdict") == Assessment.Verdict.MET:
+            self.add_error(
+                "c4_verdict", _("Criterion 4 cannot be met when a public body is among the owners.")
+            )
+        if data.get("assessed_on") and data["assessed_on"] > timezone.localdate():
+            self.add_error("assessed_on", _("The assessment date cannot be in the future."))
+        return data
+
+    def _post_clean(self):
+        # The service builds and validates the Assessment (it sets company, assessor and outcome).
+        pass
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send invitation"))
+
+
+class InvitationAcceptForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = _helper(_("Activate my account"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"], self.user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the company closed?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Close the company"))

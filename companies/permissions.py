@@ -1,0 +1,77 @@
+"""Who may do what in the ASF registry: predicates and fetch helpers (404 for what one may not see)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from asfportal.accounts.models import Role, User
+
+from .models import Assessment, ChangeRequest, Company
+
+
+def is_coordinator(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_assess(user: User) -> bool:
+    """Only coordinators acting for an organisation assess companies against the criteria."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and bool(user.organisation_id)
+    )
+
+
+def represents(user: User, company: Company) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COMPANY_REPRESENTATIVE
+        and Company.objects.filter(pk=company.pk, representatives__user=user).exists()
+    )
+
+
+def can_see_evidence(user: User, company: Company) -> bool:
+    """Evidence files are for the coordinators and the company's own representatives."""
+    return is_coordinator(user) or represents(user, company)
+
+
+def get_company_for_view(request: HttpRequest, pk: int) -> Company:
+    """The company page: the public sees listed companies; coordinators and representatives more."""
+    return get_object_or_404(Company.objects.visible_to(request.user), pk=pk)
+
+
+def get_company_for_representative(request: HttpRequest, pk: int) -> Company:
+    """A representative's own company; any other company is not found (404), not forbidden."""
+    if request.user.role != Role.COMPANY_REPRESENTATIVE:
+        raise PermissionDenied
+    return get_object_or_404(Company.objects.filter(representatives__user=request.user), pk=pk)
+
+
+def get_company_for_coordinator(request: HttpRequest, pk: int) -> Company:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Company, pk=pk)
+
+
+def require_coordinator(request: HttpRequest) -> None:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+
+
+def require_assessor(request: HttpRequest) -> None:
+    if not can_assess(request.user):
+        raise PermissionDenied
+
+
+def get_change_request_for_decision(request: HttpRequest, pk: int) -> ChangeRequest:
+    require_coordinator(request)
+    return get_object_or_404(ChangeRequest.objects.select_related("company", "requested_by"), pk=pk)
+
+
+def get_assessment_for_evidence(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("company"), pk=pk)
+    if not can_see_evidence(request.user, assessment.company):
+        raise PermissionDenied
+    return assessment

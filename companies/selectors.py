@@ -1,0 +1,112 @@
+"""Reads of the ASF registry, each shaped for one page in a fixed number of queries."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from asfportal.accounts.models import Organisation
+
+from .models import Assessment, ChangeRequest, Company, ServiceCategory
+
+
+def _search(companies: QuerySet[Company], text: str) -> QuerySet[Company]:
+    text = text.strip()
+    if not text:
+        return companies
+    if connection.vendor == "postgresql":
+        # Swedish stemming: "städning" finds "städ", "flyttar" finds "flytt".
+        vector = SearchVector("name", weight="A", config="swedish") + SearchVector(
+            "description", "service_categories__name", weight="B", config="swedish"
+        )
+        query = SearchQuery(text, config="swedish", search_type="websearch")
+        matching = Company.objects.annotate(search=vector).filter(search=query).values("pk")
+        return companies.filter(Q(pk__in=matching) | Q(name__icontains=text))
+    return companies.filter(
+        Q(name__icontains=text) | Q(description__icontains=text) | Q(service_categories__name__icontains=text)
+    ).distinct()
+
+
+def directory_list(
+    *, text: str = "", municipality=None, category=None, legal_form: str = "", has_places: bool = False
+) -> QuerySet[Company]:
+    """Verified companies for the public directory, with their municipalities and services prefetched."""
+    companies = Company.objects.listed()
+    if municipality is not None:
+        companies = companies.filter(municipalities=municipality)
+    if category is not None:
+        companies = companies.filter(service_categories=category)
+    if legal_form:
+        companies = companies.filter(legal_form=legal_form)
+    if has_places:
+        companies = companies.filter(work_training_places__gt=0)
+    companies = _search(companies, text)
+    return companies.prefetch_related(
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("service_categories", queryset=ServiceCategory.objects.order_by("name")),
+    ).order_by("name", "pk")
+
+
+def company_page(*, company: Company) -> dict:
+    """Everything the company page shows."""
+    company = (
+        Company.objects.filter(pk=company.pk)
+        .prefetch_related("municipalities", "service_categories", "contacts")
+        .get()
+    )
+    latest = (
+        Assessment.objects.filter(company=company)
+        .select_related("assessor_organisation")
+        .order_by("-assessed_on", "-pk")
+        .first()
+    )
+    return {"company": company, "latest_assessment": latest}
+
+
+def registry_list(*, status: str = "", text: str = "") -> QuerySet[Company]:
+    """Every company a coordinator may see, with the date of its latest assessment, for the registry page."""
+    latest = Assessment.objects.filter(company=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    companies = Company.objects.annotate(last_assessed_on=Subquery(latest.values("assessed_on")[:1]))
+    if status:
+        companies = companies.filter(status=status)
+    return (
+        _search(companies, text)
+        .prefetch_related(
+            Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name"))
+        )
+        .order_by("name", "pk")
+    )
+
+
+def company_management(*, company: Company) -> dict:
+    """The coordinator's view of one company: assessments, change requests, representatives, history."""
+    history = list(
+        company.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
+    changes = []
+    for newer, older in itertools.pairwise(history):
+        delta = newer.diff_against(older)
+        changes.append({"record": newer, "changes": delta.changes})
+    if history:
+        changes.append({"record": history[-1], "changes": []})
+    return {
+        "assessments": list(
+            company.assessments.select_related("assessed_by", "assessor_organisation").order_by(
+                "-assessed_on", "-pk"
+            )
+        ),
+        "change_requests": list(company.change_requests.select_related("requested_by", "decided_by")),
+        "representatives": list(company.representatives.select_related("user")),
+        "history": changes,
+    }
+
+
+def change_request_queue() -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+        .select_related("company", "requested_by")
+        .order_by("created_at")
+    )

@@ -1,0 +1,332 @@
+"""Pages of the ASF registry: public directory and open data, self-service, and the coordinators' work."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from asfportal.core.exceptions import DomainError
+
+from . import exports, permissions, selectors, services
+from .forms import (
+    AssessmentForm,
+    CloseForm,
+    CompanyApplyForm,
+    CompanyCreateForm,
+    CompanyFactsForm,
+    CompanyFilterForm,
+    CompanyProfileForm,
+    DecisionForm,
+    InvitationAcceptForm,
+    InviteForm,
+)
+from .models import Company, Invitation
+
+PAGE_SIZE = 20
+
+
+def _split(data: dict) -> tuple[dict, list, list]:
+    data = dict(data)
+    return data, list(data.pop("municipalities", [])), list(data.pop("service_categories", []))
+
+
+# --- The public ----------------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def company_directory(request: HttpRequest) -> HttpResponse:
+    """Verified ASF, searchable and filtered, 20 a page."""
+    form = CompanyFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    companies = selectors.directory_list(
+        text=filters.get("q") or "",
+        municipality=filters.get("municipality"),
+        category=filters.get("category"),
+        legal_form=filters.get("legal_form") or "",
+        has_places=bool(filters.get("has_places")),
+    )
+    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "companies/company_directory.html", {"form": form, "page_obj": page})
+
+
+@login_not_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = permissions.get_company_for_view(request, pk)
+    context = selectors.company_page(company=company)
+    context["can_edit"] = permissions.represents(request.user, company)
+    context["can_manage"] = permissions.is_coordinator(request.user)
+    return render(request, "companies/company_detail.html", context)
+
+
+@login_not_required
+def company_apply(request: HttpRequest) -> HttpResponse:
+    """A company applies to be listed; the applicant confirms the e-mail address through a link."""
+    form = CompanyApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, municipalities, categories = _split(form.cleaned_data)
+        email, name = data.pop("applicant_email"), data.pop("applicant_name")
+        try:
+            services.company_apply(
+                fields=data,
+                municipalities=municipalities,
+                service_categories=categories,
+                applicant_email=email,
+                applicant_name=name,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return render(request, "companies/company_apply_done.html", {"email": email})
+    return render(request, "companies/company_apply.html", {"form": form})
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("company", "user"), token=token)
+    if not invitation.is_usable():
+        return render(request, "companies/invitation_invalid.html", status=410)
+    form = InvitationAcceptForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is active."))
+            return redirect("companies:company-edit", pk=invitation.company_id)
+    return render(request, "companies/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_not_required
+@require_GET
+def open_data_json(request: HttpRequest) -> HttpResponse:
+    """Verified companies as open data; fields are documented on the directory page."""
+    payload = {"license": "CC0-1.0", "companies": exports.open_data_rows()}
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_not_required
+@require_GET
+def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
+    rows = exports.open_data_rows()
+    columns = exports.OPEN_DATA_FIELDS
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow(columns)] + [
+        writer.writerow([";".join(v) if isinstance(v := row[c], list) else v for c in columns])
+        for row in rows
+    ]
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="asf-foretag.csv"'
+    return response
+
+
+# --- Representatives -------------------------------------------------------------------------------------------
+
+
+def my_company(request: HttpRequest) -> HttpResponse:
+    representation = getattr(request.user, "representation", None)
+    if representation is None:
+        raise Http404
+    return redirect("companies:company-edit", pk=representation.company_id)
+
+
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A representative's own profile: saved at once."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = CompanyProfileForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        data, municipalities, categories = _split(form.cleaned_data)
+        try:
+            services.company_update_profile(
+                company=company,
+                fields=data,
+                municipalities=municipalities,
+                service_categories=categories,
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("companies:company-edit", pk=company.pk)
+    pending = company.change_requests.filter(status="pending").first()
+    return render(
+        request, "companies/company_edit.html", {"form": form, "company": company, "pending": pending}
+    )
+
+
+def company_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The facts the criteria rest on: a change request that a coordinator approves."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = CompanyFactsForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_submit(company=company, new_values=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your change request is sent to a coordinator."))
+            return redirect("companies:company-edit", pk=company.pk)
+    company.refresh_from_db()
+    pending = company.change_requests.filter(status="pending").first()
+    return render(
+        request, "companies/company_facts.html", {"form": form, "company": company, "pending": pending}
+    )
+
+
+# --- Coordinators ----------------------------------------------------------------------------------------------
+
+
+def registry_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    status = request.GET.get("status", "")
+    status = status if status in Company.Status.values else ""
+    companies = selectors.registry_list(status=status, text=request.GET.get("q", "")[:200])
+    if request.GET.get("format") == "xlsx":
+        return exports.registry_xlsx(companies)
+    page = Paginator(companies, 50).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "status": status,
+        "statuses": Company.Status.choices,
+        "q": request.GET.get("q", ""),
+    }
+    return render(request, "companies/registry_list.html", context)
+
+
+def company_create(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    form = CompanyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data, municipalities, categories = _split(form.cleaned_data)
+        try:
+            company = services.company_register(
+                fields=data, municipalities=municipalities, service_categories=categories, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The company is registered. Invite a representative and assess it."))
+            return redirect("companies:company-manage", pk=company.pk)
+    return render(request, "companies/company_create.html", {"form": form})
+
+
+def company_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    company = permissions.get_company_for_coordinator(request, pk)
+    context = {"company": company, "can_assess": permissions.can_assess(request.user)}
+    context.update(selectors.company_management(company=company))
+    return render(request, "companies/company_manage.html", context)
+
+
+def company_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_assessor(request)
+    company = permissions.get_company_for_coordinator(request, pk)
+    form = AssessmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                company=company, fields=form.cleaned_data, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if assessment.is_verified:
+                messages.success(request, _("All four criteria are met: the company is verified."))
+            else:
+                messages.warning(request, _("Not all criteria are met: the company is not verified."))
+            for warning in assessment.warnings():
+                messages.warning(request, warning)
+            return redirect("companies:company-manage", pk=company.pk)
+    return render(request, "companies/company_assess.html", {"form": form, "company": company})
+
+
+def company_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    company = permissions.get_company_for_coordinator(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.representative_invite(
+                company=company,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The invitation is sent."))
+            return redirect("companies:company-manage", pk=company.pk)
+    return render(request, "companies/company_invite.html", {"form": form, "company": company})
+
+
+def company_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing asks for confirmation and a reason; the history is kept."""
+    company = permissions.get_company_for_coordinator(request, pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_close(company=company, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The company is closed and no longer listed."))
+            return redirect("companies:company-manage", pk=company.pk)
+    return render(request, "companies/company_close.html", {"form": form, "company": company})
+
+
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    page = Paginator(selectors.change_request_queue(), 50).get_page(request.GET.get("page"))
+    return render(request, "companies/change_request_list.html", {"page_obj": page})
+
+
+def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change_request = permissions.get_change_request_for_decision(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = request.POST.get("decision") == "approve"
+        try:
+            services.change_request_decide(
+                change_request=change_request,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("The change is approved.") if approve else _("The change is rejected.")
+            )
+            return redirect("companies:change-request-list")
+    return render(
+        request, "companies/change_request_decide.html", {"form": form, "change_request": change_request}
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, field: str) -> FileResponse:
+    """Evidence files only through this permission-checked view, never from a public media URL."""
+    assessment = permissions.get_assessment_for_evidence(request, pk)
+    if field not in ("c2_document", "c3_articles", "c3_annual_report"):
+        raise Http404
+    file = getattr(assessment, field)
+    if not file:
+        raise Http404
+    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

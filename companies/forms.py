@@ -59,10 +59,16 @@ class CompanyFilterForm(forms.Form):
         self.fields["category"].empty_label = _("All services")
 
 
+def _website_field() -> forms.URLField:
+    # A website typed without a scheme ("kafe.se") is taken as https, as Django 6 will do.
+    return forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+
 class CompanyCreateForm(forms.ModelForm):
     """Registration by a coordinator or an application through the public form."""
 
     municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
+    website = _website_field()
 
     class Meta:
         model = Company
@@ -125,6 +131,7 @@ class CompanyProfileForm(forms.ModelForm):
     """What a representative changes at once: contact details, description and offerings."""
 
     municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
+    website = _website_field()
 
     class Meta:
         model = Company

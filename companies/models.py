@@ -52,9 +52,12 @@ class CompanyQuerySet(models.QuerySet):
         role = getattr(user, "role", None) if user.is_authenticated else None
         if role in ("coordinator", "procurement_officer", "administrator"):
             return self.all()
+        listed = Q(status=Company.Status.VERIFIED, verified_until__gte=timezone.localdate())
         if role == "company_representative":
-            return self.filter(representatives__user=user)
-        return self.listed()
+            return self.filter(
+                listed | Q(pk__in=Representative.objects.filter(user=user).values("company_id"))
+            )
+        return self.filter(listed)
 
 
 class Company(BaseModel):

@@ -25,10 +25,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_plain(settings):
+def _fast_and_plain(settings, tmp_path):
     # MD5 keeps logins fast in tests. live_server serves static files from the finders (unhashed names), so
     # the manifest storage is swapped for plain storage; scripts/test.sh runs collectstatic for the real one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of one test never reach another, or the project folder
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

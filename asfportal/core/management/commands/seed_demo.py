@@ -47,12 +47,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError("seed_demo creates users with a known password; run it with DEBUG=on only.")
+        autodiscover_modules("demo")  # each app's demo.py registers its seeder
         with transaction.atomic():
             account_services.reference_organisations_load()
             organisations = self._organisations()
             users = [
                 self._user(email, name, role, organisations, where) for email, name, role, where in DEMO_USERS
             ]
+            for seeder in SEEDERS:
+                seeder(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /konto/logga-in/ with:"))
         for user in users:
             org = f" ({user.organisation})" if user.organisation else ""

@@ -13,6 +13,7 @@ register_kind(
         label=_("Invitation to act for a company"),
         template="companies/notifications/invitation",
         mandatory=True,
+        direct_link=True,
     )
 )
 register_kind(

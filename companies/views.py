@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core.exceptions import DomainError
 
-from . import exports, permissions, selectors, services
+from . import exports, imports, permissions, selectors, services
 from .forms import (
     AssessmentForm,
     CloseForm,
@@ -24,6 +24,7 @@ from .forms import (
     CompanyFilterForm,
     CompanyProfileForm,
     DecisionForm,
+    ImportUploadForm,
     InvitationAcceptForm,
     InviteForm,
 )
@@ -330,3 +331,56 @@ def evidence_download(request: HttpRequest, pk: int, field: str) -> FileResponse
     if not file:
         raise Http404
     return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+
+
+IMPORT_SESSION_KEY = "companies_import_rows"
+
+
+def company_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX list; every row is checked and shown before anything is saved."""
+    permissions.require_coordinator(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    rows = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw_rows = imports.read_table(form.cleaned_data["file"])
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            rows = imports.validate_rows(raw_rows)
+            request.session[IMPORT_SESSION_KEY] = raw_rows
+    context = {
+        "form": form,
+        "rows": rows,
+        "has_errors": rows is not None and any(row.errors for row in rows),
+        "columns": list(imports.COLUMNS),
+    }
+    return render(request, "companies/company_import.html", context)
+
+
+@require_POST
+def company_import_confirm(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    raw_rows = request.session.get(IMPORT_SESSION_KEY)
+    if not raw_rows:
+        messages.error(request, _("Upload the file again; the preview has expired."))
+        return redirect("companies:company-import")
+    try:
+        count = imports.companies_import(raw_rows=raw_rows, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("companies:company-import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, _("%(count)s companies were imported.") % {"count": count})
+    return redirect("companies:registry-list")
+
+
+@require_GET
+def company_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty CSV with the column headings the import understands."""
+    permissions.require_coordinator(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="asf-import-mall.csv"'
+    response.write("\ufeff")  # a BOM, so Excel opens the file as UTF-8
+    csv.writer(response).writerow(imports.COLUMNS)
+    return response

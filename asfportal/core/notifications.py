@@ -56,6 +56,9 @@ class NotificationKind:
     roles: tuple[str, ...] | None = None
     # Always e-mailed at once and not offered on the preferences page (an invitation must reach its reader).
     mandatory: bool = False
+    # The e-mail links straight to the target instead of through the (login-only) notification list: for
+    # people who cannot log in yet, such as an invited representative.
+    direct_link: bool = False
 
     def default_for(self, user) -> str:
         return self.defaults_by_role.get(user.role, self.default)
@@ -207,11 +210,12 @@ def _record_failure(notification: Notification, error: Exception, lease_until: d
 def _email(notification: Notification) -> None:
     recipient = notification.recipient
     base = settings.SITE_URL
+    open_path = reverse("core:notification-open", args=[notification.pk])
     with translation.override(recipient.language):
         context = {
             "notification": notification,
             "recipient": recipient,
-            "link": base + reverse("core:notification-open", args=[notification.pk]),
+            "link": base + (notification.url if _links_directly(notification) else open_path),
             "preferences_url": base + reverse("core:notification-preferences"),
             "items": list(notification.items.order_by("created_at", "pk")) if notification.is_digest else [],
             "site_url": base,
@@ -227,6 +231,11 @@ def _email(notification: Notification) -> None:
     )
     message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)
+
+
+def _links_directly(notification: Notification) -> bool:
+    kind = KINDS.get(notification.kind)
+    return bool(kind and kind.direct_link and notification.url)
 
 
 def outbox_drain(*, limit: int = 500) -> dict[str, int]:

@@ -47,6 +47,9 @@ MATRIX = {
     "change-request-decide": (["cr_pk"], ["login", 200, 403, 403, 403, 200]),
     "evidence-download": (["assessment_pk", "field"], ["login", 200, 403, 200, 403, 200]),
     "invitation-accept": (["token"], [200, 200, 200, 200, 200, 200]),
+    "company-import": ([], ["login", 200, 403, 403, 403, 200]),
+    "company-import-confirm": ([], ["login", 405, 405, 405, 405, 405]),
+    "company-import-template": ([], ["login", 200, 403, 403, 403, 200]),
 }
 VISITORS = ["anonymous", "coordinator", "officer", "rep", "other_rep", "admin_user"]
 

@@ -1,17 +1,13 @@
 """Real-browser journeys in Debian's Chromium: login per role, and WCAG 2.1 A/AA scans with axe-core."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_21_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 ROLE_DASHBOARDS = [
     ("coordinator", "accounts:dashboard-coordinator", "Översikt för samordnare"),
     ("officer", "accounts:dashboard-procurement", "Översikt för upphandlare"),
@@ -20,35 +16,23 @@ ROLE_DASHBOARDS = [
 ]
 
 
-def _login(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-
-
-def _assert_accessible(page) -> None:
-    result = Axe().run(page, options=WCAG_21_AA)
-    assert result.violations_count == 0, result.generate_report()
-
-
 @pytest.mark.parametrize(("role_fixture", "url_name", "heading"), ROLE_DASHBOARDS)
 def test_each_role_logs_in_and_lands_on_its_accessible_dashboard(
     page, live_server, request, role_fixture, url_name, heading
 ):
     user = request.getfixturevalue(role_fixture)
-    _login(page, live_server, user)
+    login(page, live_server, user)
     page.wait_for_url(f"{live_server.url}{reverse(url_name)}")
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert page.locator("html").get_attribute("lang") == "sv"
-    _assert_accessible(page)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("url_name", ["core:home", "accounts:login", "core:accessibility"])
 def test_public_pages_have_no_wcag_violations(page, live_server, url_name):
     page.goto(f"{live_server.url}{reverse(url_name)}")
     assert page.locator("html").get_attribute("lang") == "sv"
-    _assert_accessible(page)
+    assert_accessible(page)
 
 
 def test_skip_link_is_first_and_moves_focus_to_the_main_content(page, live_server):
@@ -74,7 +58,7 @@ def test_visitor_switches_to_english_and_back(page, live_server):
 
 
 def test_logout_ends_the_session(page, live_server, coordinator):
-    _login(page, live_server, coordinator)
+    login(page, live_server, coordinator)
     page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url(f"{live_server.url}/")
@@ -84,14 +68,14 @@ def test_logout_ends_the_session(page, live_server, coordinator):
 
 @pytest.mark.parametrize("url_name", ["core:notification-list", "core:notification-preferences"])
 def test_notification_pages_have_no_wcag_violations(page, live_server, coordinator, url_name):
-    _login(page, live_server, coordinator)
+    login(page, live_server, coordinator)
     page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
     page.goto(f"{live_server.url}{reverse(url_name)}")
-    _assert_accessible(page)
+    assert_accessible(page)
 
 
 def test_a_changed_password_shows_up_in_the_notification_list(page, live_server, coordinator):
-    _login(page, live_server, coordinator)
+    login(page, live_server, coordinator)
     page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
     page.goto(f"{live_server.url}{reverse('accounts:password-change')}")
     page.locator("#id_old_password").fill(PASSWORD)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
 
-from .models import CRITERIA_FIELDS, Assessment, Company, ServiceCategory
+from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
 from .validators import check_group_matches_legal_form, normalise_org_number
 
@@ -321,3 +321,11 @@ class ImportUploadForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+ContactFormSet = forms.formset_factory(
+    forms.modelform_factory(ContactPerson, fields=["name", "title", "email", "phone"]),
+    extra=1,
+    can_delete=True,
+    max_num=10,
+)

@@ -23,6 +23,7 @@ from .models import (
     Assessment,
     ChangeRequest,
     Company,
+    ContactPerson,
     Invitation,
     Representative,
     default_valid_until,
@@ -178,6 +179,18 @@ def company_update_profile(
         company.service_categories.set(service_categories)
     audit(actor, "companies.company.profile_updated", company, fields=sorted(fields))
     return company
+
+
+@transaction.atomic
+def company_contacts_replace(*, company: Company, contacts: list[dict[str, str]], actor: User) -> None:
+    """Replace the company's public contact persons with the given list (name, title, email, phone)."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    company.contacts.all().delete()
+    for contact in contacts:
+        person = ContactPerson(company=company, **contact)
+        person.full_clean()
+        person.save()
+    audit(actor, "companies.company.contacts_updated", company, count=len(contacts))
 
 
 def _json_value(value):

@@ -23,6 +23,7 @@ from .forms import (
     CompanyFactsForm,
     CompanyFilterForm,
     CompanyProfileForm,
+    ContactFormSet,
     DecisionForm,
     ImportUploadForm,
     InvitationAcceptForm,
@@ -148,11 +149,14 @@ def my_company(request: HttpRequest) -> HttpResponse:
 
 
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A representative's own profile: saved at once."""
+    """A representative's own profile and contact persons: saved at once."""
     company = permissions.get_company_for_representative(request, pk)
     form = CompanyProfileForm(request.POST or None, instance=company)
-    if request.method == "POST" and form.is_valid():
+    initial = list(company.contacts.values("name", "title", "email", "phone"))
+    contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
         data, municipalities, categories = _split(form.cleaned_data)
+        kept = [f.cleaned_data for f in contacts if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         try:
             services.company_update_profile(
                 company=company,
@@ -161,15 +165,21 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 service_categories=categories,
                 actor=request.user,
             )
+            services.company_contacts_replace(
+                company=company, contacts=[_without_delete(c) for c in kept], actor=request.user
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect("companies:company-edit", pk=company.pk)
     pending = company.change_requests.filter(status="pending").first()
-    return render(
-        request, "companies/company_edit.html", {"form": form, "company": company, "pending": pending}
-    )
+    context = {"form": form, "contacts": contacts, "company": company, "pending": pending}
+    return render(request, "companies/company_edit.html", context)
+
+
+def _without_delete(cleaned: dict) -> dict:
+    return {k: v for k, v in cleaned.items() if k != "DELETE"}
 
 
 def company_facts(request: HttpRequest, pk: int) -> HttpResponse:

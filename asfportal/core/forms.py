@@ -36,6 +36,7 @@ class NotificationPreferencesForm(forms.Form):
                 choices=Channel.choices,
                 initial=channel_for(user, kind),
                 widget=forms.RadioSelect,
+                required=False,  # a kind left out of the post keeps its current choice
             )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save settings")))

@@ -238,11 +238,13 @@ def test_a_representative_edits_contact_details_at_once(client, rep):
     response = client.post(
         reverse("companies:company-edit", args=[company.pk]),
         {"name": company.name, "phone": "019-12 34 56", "description": "Nytt café vid torget.",
-         "work_training_places": 4},
+         "work_training_places": 4, "contacts-TOTAL_FORMS": 1, "contacts-INITIAL_FORMS": 0,
+         "contacts-0-name": "Sara Lind", "contacts-0-title": "Verksamhetsledare", "contacts-0-email": "sara@kafe.se"},
     )  # fmt: skip
     assert response.status_code == 302
     company.refresh_from_db()
     assert (company.phone, company.work_training_places) == ("019-12 34 56", 4)
+    assert list(company.contacts.values_list("name", "email")) == [("Sara Lind", "sara@kafe.se")]
     assert company.history.first().history_user == rep
 
 

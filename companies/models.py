@@ -408,8 +408,19 @@ class ChangeRequest(BaseModel):
 
     def rows(self) -> list[tuple[str, object, object]]:
         """(field label, current, proposed) for a side-by-side view."""
-        labels = {f.name: f.verbose_name for f in Company._meta.fields}
-        return [(labels[name], self.old_values.get(name), value) for name, value in self.new_values.items()]
+        fields = {f.name: f for f in Company._meta.fields}
+
+        def shown(field, value):
+            return dict(field.flatchoices).get(value, value) if field.choices else value
+
+        return [
+            (
+                fields[name].verbose_name,
+                shown(fields[name], self.old_values.get(name)),
+                shown(fields[name], value),
+            )
+            for name, value in self.new_values.items()
+        ]
 
 
 def default_valid_until(assessed_on: date) -> date:

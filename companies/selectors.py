@@ -87,9 +87,19 @@ def company_management(*, company: Company) -> dict:
         company.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
     )
     changes = []
+    fields = {f.name: f for f in Company._meta.fields}
     for newer, older in itertools.pairwise(history):
         delta = newer.diff_against(older)
-        changes.append({"record": newer, "changes": delta.changes})
+        readable = [
+            {
+                "field": fields[c.field].verbose_name,
+                "old": _display(fields[c.field], c.old),
+                "new": _display(fields[c.field], c.new),
+            }
+            for c in delta.changes
+            if c.field in fields
+        ]
+        changes.append({"record": newer, "changes": readable})
     if history:
         changes.append({"record": history[-1], "changes": []})
     return {
@@ -102,6 +112,13 @@ def company_management(*, company: Company) -> dict:
         "representatives": list(company.representatives.select_related("user")),
         "history": changes,
     }
+
+
+def _display(field, value):
+    """A history value as people read it: the label of a choice, yes/no for a flag."""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def change_request_queue() -> QuerySet[ChangeRequest]:

@@ -49,11 +49,24 @@ def reference_organisations_load() -> dict[str, int]:
             )
     with open(DATA_DIR / "kommuner.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            name = f"{row['kommun']} kommun"
+            name = municipality_name(row["kommun"])
             _upsert(Organisation.Kind.KOMMUN, row["kommunkod"], name, regions[row["lanskod"]], counts)
     if counts["created"] or counts["updated"]:
         audit(None, "accounts.organisation.reference_loaded", None, **counts)
     return counts
+
+
+# Irregular official names; the rule below covers the other 289.
+_MUNICIPALITY_NAME_EXCEPTIONS = {"Falun": "Falu kommun"}
+
+
+def municipality_name(short_name: str) -> str:
+    """SCB's short name as the official one: a genitive s after a consonant ("Lindesbergs kommun"), none after
+    a vowel or s/x ("Örebro kommun", "Borås kommun", "Kalix kommun")."""
+    if short_name in _MUNICIPALITY_NAME_EXCEPTIONS:
+        return _MUNICIPALITY_NAME_EXCEPTIONS[short_name]
+    genitive = "" if short_name[-1].lower() in "aeiouyåäösxz" else "s"
+    return f"{short_name}{genitive} kommun"
 
 
 def _upsert(

@@ -49,6 +49,13 @@ def test_reference_data_has_every_municipality_and_region_and_loads_once():
     orebro = Organisation.objects.get(kind="kommun", code="1880")
     assert orebro.name == "Örebro kommun"
     assert orebro.region.name == "Region Örebro län"
+    names = dict(Organisation.objects.municipalities().values_list("code", "name"))
+    assert (names["1885"], names["1481"], names["2080"], names["2514"]) == (
+        "Lindesbergs kommun",
+        "Mölndals kommun",
+        "Falu kommun",
+        "Kalix kommun",
+    )
 
 
 def test_seed_demo_is_idempotent_and_prints_a_login_per_role(capsys):

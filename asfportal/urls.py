@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("asfportal.core.urls")),
     path("", include("asfportal.accounts.urls")),
     path("", include("companies.urls")),
+    path("", include("procurement.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,399 @@
-"""Models of the procurement app (added by its own issue)."""
+"""Tenders that reserve contracts for ASF or demand integration employment, with questions, answers and awards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from asfportal.accounts.models import Organisation
+from asfportal.core.models import BaseModel
+from companies.models import Company
+
+DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
+
+
+def cpv_check_digit(eight_digits: str) -> int:
+    """The CPV check digit: digits weighted 3, 7, 1, 3, 7, 1, 3, 7, summed, modulo 10."""
+    weights = (3, 7, 1, 3, 7, 1, 3, 7)
+    return sum(int(d) * w for d, w in zip(eight_digits, weights, strict=True)) % 10
+
+
+class CpvCode(models.Model):
+    """A CPV code (Common Procurement Vocabulary) as `NNNNNNNN-C`; the curated list is shipped as data."""
+
+    code = models.CharField(_("CPV code"), max_length=10, primary_key=True)
+    label = models.CharField(_("label (Swedish)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    # LOU bilaga 2 / directive 2014/24/EU annex XIV: "social and other specific services" (welfare services).
+    is_social_service = models.BooleanField(_("social or other specific service"), default=False)
+
+    class Meta:
+        verbose_name = _("CPV code")
+        verbose_name_plural = _("CPV codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class TenderQuerySet(models.QuerySet):
+    def public(self) -> TenderQuerySet:
+        """Everything the public may see: published tenders and what became of them."""
+        return self.exclude(status=Tender.Status.DRAFT)
+
+    def open(self) -> TenderQuerySet:
+        return self.filter(status=Tender.Status.PUBLISHED, submission_deadline_at__gt=timezone.now())
+
+    def visible_to(self, user) -> TenderQuerySet:
+        """Officers also see their own organisation's drafts."""
+        if user.is_authenticated and user.role == "procurement_officer":
+            return self.filter(Q(status__in=Tender.PUBLIC_STATUSES) | Q(buyer_id=user.organisation_id))
+        return self.public()
+
+
+class Tender(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Open for answers")
+        CLOSED = "closed", _("Closed for answers")
+        AWARDED = "awarded", _("Awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class LegalBasis(models.TextChoices):
+        # Codes map to eForms BT-71 (reserved participation) / BT-736 (reserved execution), see exports.py.
+        RESERVED_4_18_1 = (
+            "lou_4_18_1",
+            _("Reserved: suppliers whose main purpose is work integration (LOU 4 kap. 18 § first paragraph)"),
+        )
+        RESERVED_4_18_2 = (
+            "lou_4_18_2",
+            _(
+                "Reserved: performed within a sheltered-employment programme (LOU 4 kap. 18 § second paragraph)"
+            ),
+        )
+        RESERVED_19_6A = (
+            "lou_19_6a",
+            _("Reserved welfare services for non-profit organisations (LOU 19 kap. 6 a §)"),
+        )
+        EMPLOYMENT_REQUIREMENT = (
+            "employment_requirement",
+            _("Ordinary procurement with an employment requirement (sysselsättningskrav)"),
+        )
+        DIRECT_AWARD = "direct_award", _("Direct award to an ASF (direktupphandling)")
+        IOP = "iop", _("Idéburet offentligt partnerskap (IOP): an agreement, not a procurement")  # fmt: skip
+
+    RESERVED_BASES = (LegalBasis.RESERVED_4_18_1, LegalBasis.RESERVED_4_18_2, LegalBasis.RESERVED_19_6A)
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED)
+
+    buyer = models.ForeignKey(
+        Organisation, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="tenders"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000)
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    procurement_id = models.CharField(
+        _("procurement ID in the advertisement database"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The ID of the legal notice in a registered advertisement database; required before publishing."
+        ),
+    )
+    notice_url = models.URLField(_("link to the legal notice"), blank=True)
+    cpv_codes = models.ManyToManyField(CpvCode, verbose_name=_("CPV codes"), related_name="tenders")
+    municipalities = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("municipalities where the work is done"),
+        related_name="tenders_here",
+        limit_choices_to={"kind": "kommun"},
+        blank=True,
+    )
+    estimated_value = models.DecimalField(
+        _("estimated value (SEK, excluding VAT)"),
+        max_digits=14,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
+    )
+    direct_award_reason = models.TextField(_("reasons for the direct award"), max_length=4000, blank=True)
+    contract_start_on = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end_on = models.DateField(_("contract end"), null=True, blank=True)
+    options = models.CharField(_("options to extend"), max_length=200, blank=True)
+    question_deadline_at = models.DateTimeField(_("question deadline"), null=True, blank=True)
+    answers_published_by_at = models.DateTimeField(
+        _("answers to questions published by"), null=True, blank=True
+    )
+    submission_deadline_at = models.DateTimeField(_("submission deadline"))
+    is_accelerated = models.BooleanField(_("accelerated procedure"), default=False)
+    evaluation_criteria = models.TextField(_("evaluation criteria"), max_length=4000, blank=True)
+    # Sysselsättningskrav: who is to be employed, how, how many, and who matches candidates.
+    target_group = models.CharField(_("target group"), max_length=200, blank=True)
+    employment_form = models.CharField(_("form of employment"), max_length=200, blank=True)
+    places = models.PositiveIntegerField(_("number of places"), null=True, blank=True)
+    matching_contact = models.CharField(
+        _("matching contact (matchningsansvarig)"), max_length=200, blank=True
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
+
+    objects = TenderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        ordering = ["submission_deadline_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_end_on__isnull=True)
+                | Q(contract_start_on__isnull=True)
+                | Q(contract_end_on__gte=models.F("contract_start_on")),
+                name="tender_contract_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_reserved(self) -> bool:
+        return self.legal_basis in self.RESERVED_BASES
+
+    @property
+    def is_agreement(self) -> bool:
+        return self.legal_basis == self.LegalBasis.IOP
+
+    def is_open_for_answers(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and now < self.submission_deadline_at
+
+    def is_sealed(self, now=None) -> bool:
+        """Answers stay sealed until the submission deadline has passed, for everyone."""
+        return (now or timezone.now()) < self.submission_deadline_at
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="lots"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    is_reserved = models.BooleanField(_("reserved"), default=False)
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique_per_tender")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+def document_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"tenders/{instance.tender_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class TenderDocument(BaseModel):
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=document_path, validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)]
+    )
+
+    class Meta:
+        verbose_name = _("tender document")
+        verbose_name_plural = _("tender documents")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Amendment(BaseModel):
+    """A change to a published tender: the reason and what changed, shown as a log on the tender."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    changes = models.JSONField(_("changes"), default=dict)
+    is_substantial = models.BooleanField(_("substantial change"), default=False)
+    new_deadline_at = models.DateTimeField(_("new submission deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.tender}: {self.reason[:50]}"
+
+
+class Question(BaseModel):
+    """A supplier's question; the answer is published to everyone and the asker is never named publicly."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="questions"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("question"), max_length=2000)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Submission(BaseModel):
+    """A company's answer to a tender: sealed until the submission deadline."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("message"), max_length=10000)
+    document = models.FileField(
+        _("document"),
+        upload_to=document_path,
+        blank=True,
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+    )
+    # LOU 4 kap. 18 §: the share is declared as of the submission date, in aggregate counts only.
+    people_occupied = models.PositiveIntegerField(_("people the company occupies"), null=True, blank=True)
+    people_in_target_group = models.PositiveIntegerField(
+        _("of whom in the target group"), null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    needs_reconfirmation = models.BooleanField(_("must be confirmed again after a change"), default=False)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "company"], name="one_submission_per_company"),
+            models.CheckConstraint(
+                condition=Q(people_in_target_group__lte=models.F("people_occupied"))
+                | Q(people_in_target_group__isnull=True),
+                name="submission_target_group_within_occupied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.name} → {self.tender}"
+
+
+class Decline(BaseModel):
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="declines"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("declined tender")
+        verbose_name_plural = _("declined tenders")
+        constraints = [models.UniqueConstraint(fields=["tender", "company"], name="one_decline_per_company")]
+
+    def __str__(self) -> str:
+        return f"{self.company.name} ✗ {self.tender}"
+
+
+class Award(BaseModel):
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="awards"
+    )
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="awards"
+    )
+    value = models.DecimalField(
+        _("contract value (SEK)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    contract_start_on = models.DateField(_("contract start"), null=True, blank=True)
+    contract_end_on = models.DateField(_("contract end"), null=True, blank=True)
+    awarded_on = models.DateField(_("award date"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tender} → {self.company.name}"
+
+
+class Watch(models.Model):
+    """Whoever watches a tender (or downloaded its documents, or answered it) hears of every change."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints = [models.UniqueConstraint(fields=["tender", "user"], name="one_watch_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.tender_id}"
+
+
+class SavedSearch(BaseModel):
+    """A representative's saved search: a new tender that matches it causes a notification."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    text = models.CharField(_("words"), max_length=200, blank=True)
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cpv_prefix = models.CharField(_("CPV code begins with"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.text or self.cpv_prefix or str(self.municipality)

@@ -1,0 +1,65 @@
+"""Who may do what with tenders: officers act for their own organisation; companies answer; the public reads."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from asfportal.accounts.models import Role, User
+
+from .models import Question, Submission, Tender
+
+
+def is_officer(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.PROCUREMENT_OFFICER
+
+
+def can_manage_tender(user: User, tender: Tender) -> bool:
+    return is_officer(user) and user.organisation_id == tender.buyer_id
+
+
+def represented_company(user: User):
+    """The company a representative acts for, or None."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.COMPANY_REPRESENTATIVE):
+        return None
+    representation = getattr(user, "representation", None)
+    return representation.company if representation else None
+
+
+def get_tender_for_view(request: HttpRequest, pk: int) -> Tender:
+    return get_object_or_404(Tender.objects.visible_to(request.user).select_related("buyer"), pk=pk)
+
+
+def get_tender_for_officer(request: HttpRequest, pk: int) -> Tender:
+    """The officer's own organisation's tender; another organisation's is not found."""
+    if not is_officer(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Tender.objects.select_related("buyer"), pk=pk, buyer_id=request.user.organisation_id
+    )
+
+
+def require_officer(request: HttpRequest) -> None:
+    if not is_officer(request.user):
+        raise PermissionDenied
+
+
+def require_company(request: HttpRequest):
+    company = represented_company(request.user)
+    if company is None:
+        raise PermissionDenied
+    return company
+
+
+def get_question_for_answer(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(Question.objects.select_related("tender"), pk=pk)
+    if not can_manage_tender(request.user, question.tender):
+        raise PermissionDenied
+    return question
+
+
+def get_submission_for_evaluation(request: HttpRequest, pk: int) -> Submission:
+    """An answer is readable by the buyer's officers once the deadline has passed, and by nobody before."""
+    submission = get_object_or_404(Submission.objects.select_related("tender", "company"), pk=pk)
+    if not can_manage_tender(request.user, submission.tender) or submission.tender.is_sealed():
+        raise PermissionDenied
+    return submission

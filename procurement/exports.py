@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -218,7 +218,7 @@ def ics_calendar(tenders) -> str:
         "CALSCALE:GREGORIAN",
     ]
     for tender in tenders:
-        deadline = tender.submission_deadline_at.astimezone(timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
+        deadline = tender.submission_deadline_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         url = settings.SITE_URL + reverse("procurement:tender-detail", args=[tender.pk])
         lines += [
             "BEGIN:VEVENT",

@@ -1,0 +1,224 @@
+"""Tender pages: who reaches what, sealing, the public page, open data (OCDS, iCalendar)."""
+
+import json
+from datetime import timedelta
+
+import icalendar
+import jsonschema
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+from companies.models import ServiceCategory
+from procurement import services
+from procurement.models import Lot, Submission, Tender, TenderDocument, Watch
+from tests.companies.factories import CompanyFactory, RepresentativeFactory
+from tests.conftest import PROJECT_DIR
+from tests.procurement.factories import TenderFactory
+
+pytestmark = pytest.mark.django_db
+OCDS = PROJECT_DIR / "tests" / "data" / "ocds"
+
+
+@pytest.fixture
+def rep():
+    company = CompanyFactory(verified=True, name="Städkraft")
+    company.service_categories.add(ServiceCategory.objects.get(slug="cleaning"))
+    return RepresentativeFactory(company=company).user
+
+
+@pytest.fixture
+def other_rep():
+    return RepresentativeFactory(company=CompanyFactory(verified=True)).user
+
+
+@pytest.fixture
+def outsider_officer(other_municipality):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(role="procurement_officer", organisation=other_municipality)
+
+
+VISITORS = ["anonymous", "officer", "outsider_officer", "coordinator", "rep", "admin_user"]
+# Expected status per visitor; "login" = sent to the login page.
+MATRIX = {
+    "tender-list": ([], [200] * 6),
+    "tender-detail": (["open"], [200] * 6),
+    "tender-detail-draft": (["draft"], [404, 200, 404, 404, 404, 404]),
+    "question-ask": (["open"], ["login", 405, 405, 405, 405, 405]),
+    "submission-submit": (["open"], ["login", 403, 403, 403, 200, 403]),
+    "submission-decline": (["open"], ["login", 403, 403, 403, 200, 403]),
+    "tender-ics": (["open"], [200] * 6),
+    "document-download": (["document"], [200] * 6),
+    "saved-search-list": ([], ["login", 403, 403, 403, 200, 403]),
+    "saved-search-delete": (["search"], ["login", 405, 405, 405, 405, 405]),
+    "officer-tender-list": ([], ["login", 200, 200, 403, 403, 403]),
+    "tender-create": ([], ["login", 200, 200, 403, 403, 403]),
+    "tender-manage": (["open"], ["login", 200, 404, 403, 403, 403]),
+    "tender-edit": (["draft"], ["login", 200, 404, 403, 403, 403]),
+    "tender-publish": (["draft"], ["login", 405, 405, 405, 405, 405]),
+    "document-add": (["open"], ["login", 405, 405, 405, 405, 405]),
+    "tender-amend": (["open"], ["login", 200, 404, 403, 403, 403]),
+    "tender-award": (["closed"], ["login", 200, 404, 403, 403, 403]),
+    "tender-cancel": (["open"], ["login", 200, 404, 403, 403, 403]),
+    "question-answer": (["question"], ["login", 405, 405, 405, 405, 405]),
+    "submission-detail": (["sealed_submission"], ["login", 403, 403, 403, 403, 403]),
+    "submission-detail-open": (["open_submission"], ["login", 200, 403, 403, 403, 403]),
+    "ocds-releases": ([], [200] * 6),
+    "ocds-release": (["open"], [200] * 6),
+    "tenders-ics": ([], [200] * 6),
+}
+
+
+def test_the_matrix_lists_every_procurement_url():
+    from procurement.urls import urlpatterns
+
+    names = {pattern.name for pattern in urlpatterns}
+    assert names == {name.removesuffix("-draft").removesuffix("-open") for name in MATRIX}
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_procurement_url_answers_each_visitor_as_expected(
+    client, request, officer, rep, name, visitor_index
+):
+    from procurement.models import SavedSearch
+
+    buyer = officer.organisation
+    open_tender = TenderFactory(buyer=buyer, published=True)
+    closed = TenderFactory(
+        buyer=buyer, status="closed", submission_deadline_at=timezone.now() - timedelta(hours=1)
+    )
+    company = rep.representation.company
+    sealed = Submission.objects.create(tender=open_tender, company=company, submitted_by=rep, message="x",
+                                       submitted_at=timezone.now())  # fmt: skip
+    opened = Submission.objects.create(tender=closed, company=company, submitted_by=rep, message="y",
+                                       submitted_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    document = TenderDocument.objects.create(
+        tender=open_tender, title="Förfrågningsunderlag", file=SimpleUploadedFile("fu.pdf", b"%PDF-1.4")
+    )
+    values = {
+        "open": open_tender.pk,
+        "draft": TenderFactory(buyer=buyer).pk,
+        "closed": closed.pk,
+        "document": document.pk,
+        "search": SavedSearch.objects.create(user=rep, text="städ").pk,
+        "question": services.question_ask(tender=open_tender, company=company, text="?", actor=rep).pk,
+        "sealed_submission": sealed.pk,
+        "open_submission": opened.pk,
+    }
+    arg_names, expected = MATRIX[name]
+    url_name = name.removesuffix("-draft").removesuffix("-open")
+    url = reverse(f"procurement:{url_name}", args=[values[a] for a in arg_names])
+    visitor = VISITORS[visitor_index]
+    if visitor != "anonymous":
+        client.force_login(request.getfixturevalue(visitor))
+    response = client.get(url)
+    response.close()
+    want = expected[visitor_index]
+    if want == "login":
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == want, f"{visitor} on {url}"
+
+
+def test_the_public_page_shows_answers_to_questions_without_naming_the_asker(client, officer, rep):
+    tender = TenderFactory(buyer=officer.organisation, published=True)
+    question = services.question_ask(tender=tender, company=rep.representation.company, text="Ingår fönsterputs?",
+                                     actor=rep)  # fmt: skip
+    html = client.get(reverse("procurement:tender-detail", args=[tender.pk])).content.decode()
+    assert "Ingår fönsterputs?" not in html  # not yet answered
+    services.question_answer(question=question, answer="Nej.", actor=officer)
+    html = client.get(reverse("procurement:tender-detail", args=[tender.pk])).content.decode()
+    assert "Ingår fönsterputs?" in html and "Nej." in html
+    assert "Städkraft" not in html
+
+
+def test_downloading_a_document_subscribes_the_company(client, rep):
+    tender = TenderFactory(published=True)
+    document = TenderDocument.objects.create(
+        tender=tender, title="FU", file=SimpleUploadedFile("fu.pdf", b"%PDF-1.4")
+    )
+    client.force_login(rep)
+    response = client.get(reverse("procurement:document-download", args=[document.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4"
+    assert Watch.objects.filter(tender=tender, user=rep).exists()
+
+
+def test_a_late_submission_through_the_page_is_refused_with_a_message(client, rep):
+    tender = TenderFactory(published=True)
+    Tender.objects.filter(pk=tender.pk).update(submission_deadline_at=timezone.now() - timedelta(seconds=1))
+    client.force_login(rep)
+    response = client.post(
+        reverse("procurement:submission-submit", args=[tender.pk]),
+        {"message": "För sent", "people_occupied": 10, "people_in_target_group": 5},
+    )
+    assert response.status_code == 200
+    assert not Submission.objects.exists()
+
+
+def test_officer_list_counts_answers_in_constant_queries(client, officer, rep, django_assert_num_queries):
+    for _ in range(3):
+        tender = TenderFactory(buyer=officer.organisation, published=True)
+        Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
+                                  submitted_at=timezone.now())  # fmt: skip
+    client.force_login(officer)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("procurement:officer-tender-list"))
+    assert [t.submission_count for t in response.context["page_obj"]] == [1, 1, 1]
+
+
+def _ocds_validator():
+    """The official OCDS 1.1.5 release-package schema, with its $ref to the release schema resolved offline."""
+    release_schema = json.loads((OCDS / "release-schema.json").read_text())
+    package_schema = json.loads((OCDS / "release-package-schema.json").read_text())
+    registry = Registry().with_resource(release_schema["id"], DRAFT4.create_resource(release_schema))
+    return jsonschema.Draft4Validator(
+        package_schema, registry=registry, format_checker=jsonschema.FormatChecker()
+    )
+
+
+def test_the_ocds_package_validates_against_the_official_schema(client, officer, rep):
+    open_tender = TenderFactory(buyer=officer.organisation, published=True)
+    Lot.objects.create(tender=open_tender, number=1, title="Skolor", is_reserved=True)
+    question = services.question_ask(
+        tender=open_tender, company=rep.representation.company, text="?", actor=rep
+    )
+    services.question_answer(question=question, answer="Svar.", actor=officer)
+    services.tender_amend(tender=open_tender, changes={"title": "Ny titel"}, reason="Rättelse", is_substantial=False,
+                          actor=officer)  # fmt: skip
+    awarded = TenderFactory(buyer=officer.organisation, status="closed",
+                            submission_deadline_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    Submission.objects.create(tender=awarded, company=rep.representation.company, submitted_by=rep, message="x",
+                              submitted_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    services.tender_award(tender=awarded, awards=[{"company": rep.representation.company, "value": 500_000}],
+                          actor=officer)  # fmt: skip
+    TenderFactory(buyer=officer.organisation)  # a draft is never published as open data
+
+    package = json.loads(client.get(reverse("procurement:ocds-releases")).content)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in _ocds_validator().iter_errors(package)]
+    assert errors == []
+    assert len(package["releases"]) == 2
+    by_tag = {tuple(r["tag"]): r for r in package["releases"]}
+    assert by_tag[("award",)]["awards"][0]["suppliers"][0]["id"].startswith("SE-BLV-")
+    amended = by_tag[("tenderAmendment",)]
+    assert amended["tender"]["otherRequirements"] == {"reservedParticipation": ["shelteredWorkshop"]}
+    assert amended["tender"]["items"][0]["classification"] == {
+        "scheme": "CPV", "id": "90910000", "description": "Rengöring"
+    }  # fmt: skip
+    assert amended["ocid"].startswith("ocds-asfprt-")
+
+
+def test_the_calendar_feed_parses_as_icalendar(client):
+    tender = TenderFactory(
+        published=True, title="Snöröjning, Kumla; vintern 2026/2027 med en lång titel som måste vikas"
+    )
+    feed = client.get(reverse("procurement:tenders-ics"))
+    assert feed["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(feed.content)
+    (event,) = list(calendar.walk("VEVENT"))
+    assert str(event["SUMMARY"]) == f"Sista anbudsdag: {tender.title}"
+    assert event.decoded("DTSTART") == tender.submission_deadline_at.replace(microsecond=0)

@@ -114,11 +114,12 @@ def _celery_mode(request):
 
 
 @pytest.fixture
-def start_worker(transactional_db, tmp_path):
+def start_worker(transactional_db, django_db_serialized_rollback, tmp_path):
     """Start real `celery worker` processes on the test Redis and the *test* database; stops them afterwards.
 
     The test needs transactional_db: rows written inside a plain db test's transaction are invisible to another
-    process. Keyword arguments become environment variables of the worker (EMAIL_URL=..., and so on).
+    process. The flush after such a test would also wipe the rows our data migrations load (CPV codes, service
+    categories), so they are restored afterwards (serialized rollback). Keyword arguments become environment variables of the worker (EMAIL_URL=..., and so on).
     """
     from django.db import connection
 

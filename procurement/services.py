@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -186,37 +185,38 @@ def _schedule_close(task, tender: Tender) -> None:
 
 def _notify_matching(tender: Tender) -> None:
     """Representatives of listed companies whose services or saved searches match the new tender."""
-    prefixes = [code.code[:4] for code in tender.cpv_codes.all()]
-    service_match = Q()
-    for prefix in prefixes:
-        service_match |= Q(company__service_categories__cpv_prefixes__contains=prefix[:4])
-    reps = (
-        Representative.objects.filter(company__in=Company.objects.listed(), user__is_active=True)
-        .filter(service_match)
-        .select_related("user")
-        .distinct()
-        if prefixes
-        else Representative.objects.none()
-    )
-    people = {rep.user for rep in reps}
+    from companies.models import ServiceCategory
+
     from .models import SavedSearch
 
+    codes = [code.code for code in tender.cpv_codes.all()]
+    # A service category matches when one of the tender's CPV codes begins with one of its prefixes.
+    categories = [
+        category.pk
+        for category in ServiceCategory.objects.exclude(cpv_prefixes="")
+        if any(
+            code.startswith(prefix.strip()) for prefix in category.cpv_prefixes.split(",") for code in codes
+        )
+    ]
+    reps = Representative.objects.filter(
+        company__in=Company.objects.listed().filter(service_categories__in=categories), user__is_active=True
+    ).select_related("user")
+    people = {rep.user for rep in reps}
     municipality_ids = set(tender.municipalities.values_list("pk", flat=True))
     for search in SavedSearch.objects.select_related("user").filter(user__is_active=True):
-        if _search_matches(search, tender, prefixes, municipality_ids):
+        if _search_matches(search, tender, codes, municipality_ids):
             people.add(search.user)
     url = reverse("procurement:tender-detail", args=[tender.pk])
     for person in people:
         notify(recipient=person, kind="procurement.tender_matching", subject_object=tender, url=url)
 
 
-def _search_matches(search, tender: Tender, prefixes: list[str], municipality_ids: set[int]) -> bool:
+def _search_matches(search, tender: Tender, codes: list[str], municipality_ids: set[int]) -> bool:
     text = search.text.lower().strip()
     if text and text not in f"{tender.title} {tender.description}".lower():
         return False
     if search.municipality_id and search.municipality_id not in municipality_ids:
         return False
-    codes = [code.code for code in tender.cpv_codes.all()]
     return not search.cpv_prefix or any(code.startswith(search.cpv_prefix) for code in codes)
 
 

@@ -232,3 +232,32 @@ def test_cancelling_needs_a_reason(officer):
     assert (
         services.tender_cancel(tender=tender, reason="Behovet försvann.", actor=officer).status == "cancelled"
     )
+
+
+def test_a_saved_search_matches_new_tenders_by_words_cpv_and_municipality(officer, municipality):
+    from procurement.models import SavedSearch
+
+    rep = RepresentativeFactory(
+        company=CompanyFactory()
+    ).user  # not verified: only the saved search can match
+    SavedSearch.objects.create(user=rep, text="förskolor", cpv_prefix="9091")
+    miss = RepresentativeFactory(company=CompanyFactory()).user
+    SavedSearch.objects.create(user=miss, cpv_prefix="5552")
+    tender = TenderFactory(buyer=officer.organisation, title="Städning av förskolor")
+    tender.municipalities.add(municipality)
+    services.tender_publish(tender=tender, actor=officer)
+    matched = set(
+        Notification.objects.filter(kind="procurement.tender_matching").values_list("recipient", flat=True)
+    )
+    assert matched == {rep.pk}
+
+
+def test_a_cafe_matches_a_catering_tender_by_its_category_prefix(officer):
+    from procurement.models import CpvCode
+
+    cafe = CompanyFactory(verified=True)
+    cafe.service_categories.add(ServiceCategory.objects.get(slug="catering"))
+    rep = RepresentativeFactory(company=cafe).user
+    tender = TenderFactory(buyer=officer.organisation, cpv=[CpvCode.objects.get(code="55520000-1")])
+    services.tender_publish(tender=tender, actor=officer)
+    assert Notification.objects.filter(recipient=rep, kind="procurement.tender_matching").exists()

@@ -72,7 +72,7 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     services.question_answer(question=question, answer="Nej, bara invändig städning.", actor=officer)
     page.reload()
     assert "Nej, bara invändig städning." in page.content()
-    page.get_by_role("link", name="Lämna anbud").click()
+    page.get_by_role("link", name="Lämna anbud", exact=True).click()
     assert_accessible(page)
     page.locator("#id_message").fill("Vi städar förskolorna med sex medarbetare.")
     page.locator("#id_people_occupied").fill("12")

@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import importlib
 import os
 import signal
 import socket
@@ -97,6 +98,35 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US"}
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "start_worker", "celery_worker_proc"}
+# Rows our data migrations load, which a transactional test's flush wipes; put back before each DB test.
+REFERENCE_DATA = [
+    ("companies.migrations.0002_service_categories", "create"),
+    ("procurement.migrations.0002_cpv_codes", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = TRANSACTIONAL_FIXTURES & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    from procurement.models import CpvCode
+
+    if not CpvCode.objects.exists():
+        for module, function in REFERENCE_DATA:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _celery_mode(request):
     """In-process tests run tasks eagerly (mail lands in Django's locmem outbox); `worker` tests use real workers.
@@ -114,12 +144,11 @@ def _celery_mode(request):
 
 
 @pytest.fixture
-def start_worker(transactional_db, django_db_serialized_rollback, tmp_path):
+def start_worker(transactional_db, tmp_path):
     """Start real `celery worker` processes on the test Redis and the *test* database; stops them afterwards.
 
     The test needs transactional_db: rows written inside a plain db test's transaction are invisible to another
-    process. The flush after such a test would also wipe the rows our data migrations load (CPV codes, service
-    categories), so they are restored afterwards (serialized rollback). Keyword arguments become environment variables of the worker (EMAIL_URL=..., and so on).
+    process. Keyword arguments become environment variables of the worker (EMAIL_URL=..., and so on).
     """
     from django.db import connection
 

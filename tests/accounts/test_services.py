@@ -6,6 +6,7 @@ from django.core.management import call_command
 from asfportal.accounts import services
 from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.exceptions import DomainError
+from asfportal.core.management.commands.seed_demo import DEMO_USERS
 from asfportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +61,13 @@ def test_reference_data_has_every_municipality_and_region_and_loads_once():
 
 def test_seed_demo_is_idempotent_and_prints_a_login_per_role(capsys):
     call_command("seed_demo", "--allow-production")
+    counts = (User.objects.count(), Organisation.objects.count())
     call_command("seed_demo", "--allow-production")
     out = capsys.readouterr().out
-    assert User.objects.count() == 5
-    assert {u.role for u in User.objects.all()} == set(Role.values)
-    for user in User.objects.all():
+    assert (User.objects.count(), Organisation.objects.count()) == counts
+    demo_users = User.objects.filter(email__in=[row[0] for row in DEMO_USERS])
+    assert {u.role for u in demo_users} == set(Role.values)
+    for user in demo_users:
         assert user.email in out
         assert user.check_password("Demo-ASF-2026!")
     forbund = Organisation.objects.get(kind="samordningsforbund")

@@ -11,7 +11,7 @@ from companies.models import ChangeRequest, Company
 from tests.browser.helpers import assert_accessible, login
 from tests.companies.factories import CompanyFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _logout(page):

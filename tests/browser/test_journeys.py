@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.accounts.factories import PASSWORD
 from tests.browser.helpers import assert_accessible, login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLE_DASHBOARDS = [
     ("coordinator", "accounts:dashboard-coordinator", "Översikt för samordnare"),

@@ -14,7 +14,7 @@ from tests.accounts.factories import PASSWORD
 from tests.browser.helpers import assert_accessible, login
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _logout(page):
@@ -104,7 +104,7 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     assert "sex medarbetare" in page.content()
     page.goto(f"{live_server.url}{reverse('procurement:tender-award', args=[tender.pk])}")
     assert_accessible(page)
-    page.get_by_label("Städkraft ekonomisk förening").check()
+    page.get_by_role("checkbox", name="Städkraft ekonomisk förening").check()
     page.locator(f"#value-{Submission.objects.get(tender=tender).pk}").fill("1150000")
     page.get_by_role("button", name="Tilldela och publicera beslutet").click()
     page.wait_for_load_state()

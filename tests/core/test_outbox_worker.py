@@ -14,7 +14,7 @@ from asfportal.core.models import AccessibilityReport, Channel, Notification, No
 from asfportal.core.notifications import message_id_for, notify
 from asfportal.core.tasks import drain_outbox_task, run_reminder_sweep_task, send_digests_task
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 KIND = "accounts.password_changed"
 

@@ -12,7 +12,7 @@ from procurement.models import Tender
 from procurement.tasks import close_due_tenders_task
 from tests.procurement.factories import TenderFactory
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_published_tender_closes_at_its_deadline_by_itself(start_worker, officer):

@@ -50,9 +50,13 @@ def release(tender: Tender) -> dict:
     ocid = f"{settings.OCDS_PREFIX}-{tender.pk}"
     buyer_id = f"asfportal-org-{tender.buyer_id}"
     parties = [{"id": buyer_id, "name": tender.buyer.name, "roles": ["buyer", "procuringEntity"]}]
-    if tender.buyer.code:
-        parties[0]["identifier"] = {"scheme": "SE-KOM" if len(tender.buyer.code) == 4 else "SE-REG",
-                                    "id": tender.buyer.code, "legalName": tender.buyer.name}  # fmt: skip
+    if tender.buyer.org_number:
+        parties[0]["identifier"] = {
+            "scheme": "SE-BLV",
+            "id": tender.buyer.org_number.replace("-", ""),
+            "legalName": tender.buyer.name,
+        }
+
     awards = []
     for award in tender.awards.all():
         supplier_id = _party_id(award.company.org_number, f"asfportal-company-{award.company_id}")

@@ -222,3 +222,30 @@ def test_the_calendar_feed_parses_as_icalendar(client):
     (event,) = list(calendar.walk("VEVENT"))
     assert str(event["SUMMARY"]) == f"Sista anbudsdag: {tender.title}"
     assert event.decoded("DTSTART") == tender.submission_deadline_at.replace(microsecond=0)
+
+
+def test_a_buyer_with_an_organisation_number_is_identified_under_se_blv(client, officer):
+    officer.organisation.org_number = "212000-1876"
+    officer.organisation.save()
+    tender = TenderFactory(buyer=officer.organisation, published=True)
+    package = json.loads(client.get(reverse("procurement:ocds-release", args=[tender.pk])).content)
+    (buyer,) = [p for p in package["releases"][0]["parties"] if "buyer" in p["roles"]]
+    assert buyer["identifier"] == {
+        "scheme": "SE-BLV",
+        "id": "2120001876",
+        "legalName": officer.organisation.name,
+    }
+
+
+def test_awarded_value_is_summed_per_buying_organisation_and_year(officer, rep):
+    from procurement import selectors
+
+    for value in (300_000, 200_000):
+        tender = TenderFactory(buyer=officer.organisation, status="closed",
+                               submission_deadline_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+        Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
+                                  submitted_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+        services.tender_award(tender=tender, awards=[{"company": rep.representation.company, "value": value}],
+                              actor=officer)  # fmt: skip
+    totals = selectors.awarded_value_by_organisation(year=timezone.localdate().year)
+    assert totals == {officer.organisation_id: 500_000}

@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
     # every minute: close tenders whose submission deadline passed (each is also closed by a task due at its
     # deadline, and answers are refused after it in any case)
     "close-due-tenders": {"task": "procurement.tasks.close_due_tenders_task", "schedule": _every_minute},
+    # 04:30 daily: anonymise participants past the retention time (statistics keep working)
+    "anonymise-participants": {
+        "task": "placements.tasks.anonymise_participants_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # 06:00 daily: every app's reminder rules (reassessments, follow-ups, deadlines ...)
     "daily-reminder-sweep": {"task": "asfportal.core.tasks.run_reminder_sweep_task", "schedule": _daily_0600},
     # 07:00 daily: one digest e-mail per person who chose the daily digest
@@ -227,6 +232,12 @@ PROCUREMENT_AMENDMENT_MIN_DAYS = env.int("PROCUREMENT_AMENDMENT_MIN_DAYS", defau
 PROCUREMENT_RESERVED_MIN_SHARE = env.int("PROCUREMENT_RESERVED_MIN_SHARE", default=30)
 # OCDS: the ocid prefix registered with the Open Contracting Partnership (a placeholder until one is).
 OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-asfprt")
+
+# Placements: follow-up meetings every N weeks (per support measure), and anonymisation after the last placement
+# ended (months; set it to the municipality's retention decision, gallringsbeslut).
+PLACEMENT_FOLLOW_UP_WEEKS_DEFAULT = env.int("PLACEMENT_FOLLOW_UP_WEEKS", default=4)
+PLACEMENT_FOLLOW_UP_WEEKS = env.dict("PLACEMENT_FOLLOW_UP_WEEKS_BY_MEASURE", cast={"value": int}, default={})
+PLACEMENT_RETENTION_MONTHS = env.int("PLACEMENT_RETENTION_MONTHS", default=24)
 
 # The notification outbox (asfportal/core/notifications.py).
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)  # a claim's lifetime

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("asfportal.accounts.urls")),
     path("", include("companies.urls")),
     path("", include("procurement.urls")),
+    path("", include("placements.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,184 @@
+"""Forms for offers, participants and placements; every free-text field is guarded against personnummer."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from asfportal.accounts.models import Organisation
+from companies.models import ServiceCategory
+
+from .models import Adaptation, Offer, Outcome, Participant, Placement, SupportMeasure
+from .validators import reject_personnummer
+
+SENSITIVE_HELP = _("Write no names, personnummer or details about health or diagnoses here.")
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class GuardedForm:
+    """Refuses a personnummer in any text input of the form, with an explanation."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                try:
+                    reject_personnummer(value)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+
+class OfferForm(GuardedForm, forms.ModelForm):
+    adaptations = forms.MultipleChoiceField(
+        label=_("Adaptations available"),
+        choices=Adaptation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    support_measures = forms.MultipleChoiceField(
+        label=_("Support measures accepted (none ticked: all)"),
+        choices=SupportMeasure.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "work_area", "tasks", "places", "hours_per_week", "supervisor", "supervisor_contact", "adaptations",
+            "support_measures", "municipality", "location", "available_from", "available_to", "is_published",
+        ]  # fmt: skip
+        widgets = {
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "available_from": forms.DateInput(attrs={"type": "date"}),
+            "available_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Organisation.objects.municipalities().order_by("name")
+        self.fields["available_from"].initial = timezone.localdate()
+        self.helper = _helper(_("Save places"))
+
+
+class ParticipantForm(GuardedForm, forms.ModelForm):
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_scope = forms.CharField(label=_("What the consent covers"), max_length=300,
+                                    initial=_("Registration and follow-up of work training at an ASF"))  # fmt: skip
+    sus_form_collected = forms.BooleanField(
+        label=_("The SUS consent form (9443) is collected"), required=False
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["initials", "birth_year", "gender", "target_group", "income_before", "occupation_before"]
+        help_texts = {
+            "initials": _("Optional, at most three letters. Never a name or personnummer."),
+            "target_group": _(
+                "Sensitive: shown only to your organisation's coordinators, and every view is logged."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_given_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Register participant"))
+
+    def clean_initials(self):
+        initials = self.cleaned_data["initials"].strip()
+        if initials and not initials.replace(".", "").isalpha():
+            raise forms.ValidationError(_("Initials are letters only, for example A.B."))
+        return initials
+
+
+class PlacementForm(GuardedForm, forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = [
+            "offer",
+            "support_measure",
+            "start_on",
+            "planned_end_on",
+            "hours_per_week",
+            "supervisor",
+            "goals",
+        ]
+        widgets = {
+            "start_on": forms.DateInput(attrs={"type": "date"}),
+            "planned_end_on": forms.DateInput(attrs={"type": "date"}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"goals": SENSITIVE_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = Offer.objects.filter(is_published=True).select_related(
+            "company", "work_area"
+        )
+        self.helper = _helper(_("Place the participant"))
+
+    def _post_clean(self):
+        # The service builds the placement (participant, company and organisation come from elsewhere).
+        pass
+
+
+class PlacementEndForm(GuardedForm, forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    end_reason = forms.CharField(label=_("Reason for ending"), max_length=300, help_text=SENSITIVE_HELP)
+    income_after = forms.ChoiceField(
+        label=_("Income source after"), choices=Participant._meta.get_field("income_before").choices
+    )
+    occupation_after = forms.ChoiceField(
+        label=_("Occupation after"), choices=Participant._meta.get_field("occupation_before").choices
+    )
+    interrupted = forms.BooleanField(
+        label=_("The placement was interrupted before the planned end"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].initial = timezone.localdate()
+        self.helper = _helper(_("End the placement"))
+
+
+class FollowUpForm(GuardedForm, forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Short note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                           required=False, help_text=SENSITIVE_HELP)  # fmt: skip
+    outcome_90 = forms.ChoiceField(label=_("Outcome 90 days after the end"), choices=[("", "—"), *Outcome.choices],
+                                   required=False)  # fmt: skip
+
+    def __init__(self, *args, after_90_days: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not after_90_days:
+            del self.fields["outcome_90"]
+        self.fields["held_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Save follow-up"))
+
+
+class CapacityFilterForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Organisation.objects.municipalities().order_by("name"),
+        required=False,
+    )
+    work_area = forms.ModelChoiceField(
+        label=_("Work area"), queryset=ServiceCategory.objects.all(), required=False
+    )
+    measure = forms.ChoiceField(label=_("Support measure"), choices=[("", _("All")), *SupportMeasure.choices],
+                                required=False)  # fmt: skip
+    adaptation = forms.ChoiceField(
+        label=_("Adaptation"), choices=[("", _("All")), *Adaptation.choices], required=False
+    )
+    weeks = forms.IntegerField(label=_("Include places that free up within (weeks)"), min_value=0, max_value=52,
+                               required=False)  # fmt: skip

@@ -1,0 +1,73 @@
+"""Least access to participants: only the referring organisation's coordinators; companies see their placements."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from asfportal.accounts.models import Role, User
+
+from .models import FollowUp, Offer, Participant, Placement
+
+
+def is_coordinator(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and bool(user.organisation_id)
+    )
+
+
+def require_coordinator(request: HttpRequest) -> None:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+
+
+def represented_company_id(user: User) -> int | None:
+    if not (user.is_authenticated and user.is_active and user.role == Role.COMPANY_REPRESENTATIVE):
+        return None
+    representation = getattr(user, "representation", None)
+    return representation.company_id if representation else None
+
+
+def require_company(request: HttpRequest) -> int:
+    company_id = represented_company_id(request.user)
+    if company_id is None:
+        raise PermissionDenied
+    return company_id
+
+
+def get_participant(request: HttpRequest, pk: int) -> Participant:
+    """A participant of the user's own organisation; anyone else's is not found (404), never forbidden."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Participant.objects.select_related("organisation"),
+        pk=pk,
+        organisation_id=request.user.organisation_id,
+    )
+
+
+def get_placement_for_coordinator(request: HttpRequest, pk: int) -> Placement:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Placement.objects.select_related("participant", "company", "offer"),
+        pk=pk,
+        referring_organisation_id=request.user.organisation_id,
+    )
+
+
+def get_follow_up_for_coordinator(request: HttpRequest, pk: int) -> FollowUp:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        FollowUp.objects.select_related("placement__participant"),
+        pk=pk,
+        placement__referring_organisation_id=request.user.organisation_id,
+    )
+
+
+def get_offer_for_company(request: HttpRequest, pk: int) -> Offer:
+    company_id = require_company(request)
+    return get_object_or_404(Offer, pk=pk, company_id=company_id)

@@ -1,0 +1,238 @@
+"""Pages for work-training places and placements; participant records are logged on every view."""
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from asfportal.core.exceptions import DomainError
+from companies.models import Company
+
+from . import permissions, selectors, services
+from .forms import (
+    CapacityFilterForm,
+    FollowUpForm,
+    OfferForm,
+    ParticipantForm,
+    PlacementEndForm,
+    PlacementForm,
+)
+from .models import AccessLogEntry, FollowUp, Offer, Participant, Placement
+
+# --- Company representatives --------------------------------------------------------------------------------
+
+
+def offer_list(request: HttpRequest) -> HttpResponse:
+    """The company's places and the placements at the company: participant code, hours, supervisor notes only."""
+    company_id = permissions.require_company(request)
+    offers = Offer.objects.filter(company_id=company_id).select_related("work_area", "municipality")
+    placements = (
+        Placement.objects.filter(company_id=company_id)
+        .select_related("participant", "offer__work_area")
+        .prefetch_related("follow_ups")
+        .order_by("-start_on")
+    )
+    return render(request, "placements/offer_list.html", {"offers": offers, "placements": placements})
+
+
+def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    offer = permissions.get_offer_for_company(request, pk) if pk else None
+    company_id = permissions.require_company(request)
+    form = OfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_save(
+                offer=offer,
+                company=Company.objects.get(pk=company_id),
+                fields=form.cleaned_data,
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The places are saved."))
+            return redirect("placements:offer-list")
+    return render(request, "placements/offer_form.html", {"form": form, "offer": offer})
+
+
+# --- Coordinators ---------------------------------------------------------------------------------------------
+
+
+def capacity_search(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    form = CapacityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    offers = selectors.capacity_search(
+        today=timezone.localdate(),
+        weeks=filters.get("weeks") or 0,
+        municipality=filters.get("municipality"),
+        work_area=filters.get("work_area"),
+        measure=filters.get("measure") or "",
+        adaptation=filters.get("adaptation") or "",
+    )
+    page = Paginator(offers, 25).get_page(request.GET.get("page"))
+    return render(request, "placements/capacity_search.html", {"form": form, "page_obj": page})
+
+
+def participant_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    participants = Participant.objects.filter(
+        organisation_id=request.user.organisation_id, anonymised_at__isnull=True
+    )
+    page = Paginator(participants.order_by("code"), 50).get_page(request.GET.get("page"))
+    return render(request, "placements/participant_list.html", {"page_obj": page})
+
+
+def participant_create(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        consent = {
+            "given_on": data.pop("consent_given_on"),
+            "scope": data.pop("consent_scope"),
+            "sus_form_collected": data.pop("sus_form_collected"),
+        }
+        try:
+            participant = services.participant_register(
+                organisation=request.user.organisation, fields=data, consent=consent, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("The participant is registered as %(code)s.") % {"code": participant.code}
+            )
+            return redirect("placements:participant-detail", pk=participant.pk)
+    return render(request, "placements/participant_form.html", {"form": form})
+
+
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = permissions.get_participant(request, pk)
+    services.log_access(participant=participant, user=request.user, action="viewed")
+    placements = participant.placements.select_related("company", "offer__work_area").prefetch_related(
+        "follow_ups"
+    )
+    context = {
+        "participant": participant,
+        "consents": participant.consents.select_related("recorded_by"),
+        "placements": placements,
+        "has_consent": services.has_valid_consent(participant),
+    }
+    return render(request, "placements/participant_detail.html", context)
+
+
+def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register extract (GDPR art. 15) as JSON."""
+    participant = permissions.get_participant(request, pk)
+    data = services.participant_export(participant=participant, actor=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="registerutdrag-{participant.code}.json"'
+    return response
+
+
+def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = permissions.get_participant(request, pk)
+    if request.method == "POST":
+        services.participant_erase(participant=participant, actor=request.user)
+        messages.success(request, _("The participant and everything registered about them is erased."))
+        return redirect("placements:participant-list")
+    return render(request, "placements/participant_erase.html", {"participant": participant})
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = permissions.get_participant(request, pk)
+    try:
+        services.consent_withdraw(participant=participant, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The consent is withdrawn; nothing more will be registered."))
+    return redirect("placements:participant-detail", pk=participant.pk)
+
+
+def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = permissions.get_participant(request, pk)
+    form = PlacementForm(request.POST or None, initial={"offer": request.GET.get("offer")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        offer = data.pop("offer")
+        try:
+            services.placement_create(participant=participant, offer=offer, fields=data, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The placement is planned."))
+            return redirect("placements:participant-detail", pk=participant.pk)
+    return render(request, "placements/placement_form.html", {"form": form, "participant": participant})
+
+
+@require_POST
+def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = permissions.get_placement_for_coordinator(request, pk)
+    try:
+        services.placement_start(placement=placement, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The placement has started and its follow-ups are booked."))
+    return redirect("placements:participant-detail", pk=placement.participant_id)
+
+
+def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = permissions.get_placement_for_coordinator(request, pk)
+    form = PlacementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        interrupted = data.pop("interrupted")
+        try:
+            services.placement_end(
+                placement=placement, fields=data, interrupted=interrupted, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The placement has ended. A follow-up is due 90 days after the end."))
+            return redirect("placements:participant-detail", pk=placement.participant_id)
+    return render(request, "placements/placement_end.html", {"form": form, "placement": placement})
+
+
+def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = permissions.get_follow_up_for_coordinator(request, pk)
+    after_90 = follow_up.kind == FollowUp.Kind.AFTER_90_DAYS
+    form = FollowUpForm(request.POST or None, after_90_days=after_90)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_record(follow_up=follow_up, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("placements:participant-detail", pk=follow_up.placement.participant_id)
+    return render(request, "placements/follow_up_form.html", {"form": form, "follow_up": follow_up})
+
+
+def access_log(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    entries = AccessLogEntry.objects.filter(organisation_id=request.user.organisation_id).select_related(
+        "user"
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "placements/access_log.html", {"page_obj": page})
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request)
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    data = selectors.placement_figures(organisation_id=request.user.organisation_id, year=year)
+    return render(request, "placements/figures.html", {"figures": data})

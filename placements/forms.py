@@ -82,7 +82,7 @@ class ParticipantForm(GuardedForm, forms.ModelForm):
         model = Participant
         fields = ["initials", "birth_year", "gender", "target_group", "income_before", "occupation_before"]
         help_texts = {
-            "initials": _("Optional, at most three letters. Never a name or personnummer."),
+            "initials": _("Optional, for example A.K. Never a name or personnummer."),
             "target_group": _(
                 "Sensitive: shown only to your organisation's coordinators, and every view is logged."
             ),

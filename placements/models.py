@@ -145,7 +145,7 @@ class Participant(BaseModel):
         related_name="participants",
     )
     code = models.CharField(_("participant code"), max_length=20, unique=True)
-    initials = models.CharField(_("initials"), max_length=3, blank=True)
+    initials = models.CharField(_("initials"), max_length=5, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), null=True, blank=True, validators=[MinValueValidator(1930), MaxValueValidator(2015)]
     )

@@ -1,7 +1,5 @@
 """Forms of the ASF registry; they check the shape of input, the services check the rules."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -10,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
+from asfportal.core.forms import submit_helper
+from asfportal.core.uploads import check_document
 
 from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
@@ -17,13 +17,6 @@ from .validators import check_group_matches_legal_form, normalise_org_number
 
 # Evidence uploads: at most 10 MB, and the content must really be what the extension says.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-MAGIC = {"pdf": (b"%PDF",), "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",)}
-
-
-def _helper(label) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
@@ -99,7 +92,7 @@ class CompanyCreateForm(forms.ModelForm):
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label or _("Register company"))
+        self.helper = submit_helper(submit_label or _("Register company"))
 
     def clean_org_number(self):
         return normalise_org_number(self.cleaned_data["org_number"])
@@ -146,7 +139,7 @@ class CompanyProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save profile"))
+        self.helper = submit_helper(_("Save profile"))
 
 
 class CompanyFactsForm(forms.ModelForm):
@@ -161,7 +154,7 @@ class CompanyFactsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Send change request"))
+        self.helper = submit_helper(_("Send change request"))
 
     def clean(self):
         data = super().clean()
@@ -177,16 +170,7 @@ class CompanyFactsForm(forms.ModelForm):
 
 
 def _check_upload(upload):
-    if upload is None or upload is False:
-        return upload
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    extension = upload.name.rsplit(".", 1)[-1].lower()
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC.get(extension, ())):
-        raise ValidationError(_("The file's content does not match a PDF, DOCX, ODT or XLSX document."))
-    return upload
+    return check_document(upload, max_bytes=MAX_EVIDENCE_BYTES)
 
 
 class AssessmentForm(forms.ModelForm):
@@ -229,7 +213,7 @@ class AssessmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
-        self.helper = _helper(_("Save assessment"))
+        self.helper = submit_helper(_("Save assessment"))
 
     def clean_c2_document(self):
         return _check_upload(self.cleaned_data.get("c2_document"))
@@ -261,7 +245,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Send invitation"))
+        self.helper = submit_helper(_("Send invitation"))
 
 
 class InvitationAcceptForm(forms.Form):
@@ -275,7 +259,7 @@ class InvitationAcceptForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.helper = _helper(_("Activate my account"))
+        self.helper = submit_helper(_("Activate my account"))
 
     def clean(self):
         data = super().clean()
@@ -302,7 +286,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Close the company"))
+        self.helper = submit_helper(_("Close the company"))
 
 
 class ImportUploadForm(forms.Form):
@@ -314,7 +298,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Check the file"))
+        self.helper = submit_helper(_("Check the file"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError
 
 from . import exports, imports, permissions, selectors, services
@@ -340,7 +341,7 @@ def evidence_download(request: HttpRequest, pk: int, field: str) -> FileResponse
     file = getattr(assessment, field)
     if not file:
         raise Http404
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    return uploads.serve(file)
 
 
 IMPORT_SESSION_KEY = "companies_import_rows"

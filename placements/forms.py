@@ -1,24 +1,17 @@
 """Forms for offers, participants and placements; every free-text field is guarded against personnummer."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
+from asfportal.core.forms import submit_helper
 from companies.models import ServiceCategory
 
 from .models import Adaptation, Offer, Outcome, Participant, Placement, SupportMeasure
 from .validators import reject_personnummer
 
 SENSITIVE_HELP = _("Write no names, personnummer or details about health or diagnoses here.")
-
-
-def _helper(label) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class GuardedForm:
@@ -65,7 +58,7 @@ class OfferForm(GuardedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Organisation.objects.municipalities().order_by("name")
         self.fields["available_from"].initial = timezone.localdate()
-        self.helper = _helper(_("Save places"))
+        self.helper = submit_helper(_("Save places"))
 
 
 class ParticipantForm(GuardedForm, forms.ModelForm):
@@ -91,7 +84,7 @@ class ParticipantForm(GuardedForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_given_on"].initial = timezone.localdate()
-        self.helper = _helper(_("Register participant"))
+        self.helper = submit_helper(_("Register participant"))
 
     def clean_initials(self):
         initials = self.cleaned_data["initials"].strip()
@@ -124,7 +117,7 @@ class PlacementForm(GuardedForm, forms.ModelForm):
         self.fields["offer"].queryset = Offer.objects.filter(is_published=True).select_related(
             "company", "work_area"
         )
-        self.helper = _helper(_("Place the participant"))
+        self.helper = submit_helper(_("Place the participant"))
 
     def _post_clean(self):
         # The service builds the placement (participant, company and organisation come from elsewhere).
@@ -148,7 +141,7 @@ class PlacementEndForm(GuardedForm, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].initial = timezone.localdate()
-        self.helper = _helper(_("End the placement"))
+        self.helper = submit_helper(_("End the placement"))
 
 
 class FollowUpForm(GuardedForm, forms.Form):
@@ -163,7 +156,7 @@ class FollowUpForm(GuardedForm, forms.Form):
         if not after_90_days:
             del self.fields["outcome_90"]
         self.fields["held_on"].initial = timezone.localdate()
-        self.helper = _helper(_("Save follow-up"))
+        self.helper = submit_helper(_("Save follow-up"))
 
 
 class CapacityFilterForm(forms.Form):

@@ -2,24 +2,17 @@
 
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
+from asfportal.core.forms import submit_helper
+from asfportal.core.uploads import check_document
 
 from .models import CpvCode, Tender, cpv_check_digit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-MAGIC = {"pdf": b"%PDF", "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04", "odt": b"PK\x03\x04"}
-
-
-def _helper(label) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 def validate_cpv(value: str) -> str:
@@ -32,17 +25,8 @@ def validate_cpv(value: str) -> str:
     return value
 
 
-def check_document(upload):
-    if upload in (None, False):
-        return upload
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."))
-    extension = upload.name.rsplit(".", 1)[-1].lower()
-    head = upload.read(8)
-    upload.seek(0)
-    if extension not in MAGIC or not head.startswith(MAGIC[extension]):
-        raise ValidationError(_("Upload a PDF, DOCX, XLSX or ODT document."))
-    return upload
+def _check_upload(upload):
+    return check_document(upload, max_bytes=MAX_DOCUMENT_BYTES)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -116,7 +100,7 @@ class TenderForm(forms.ModelForm):
             self.initial["lots"] = "\n".join(
                 f"{lot.title}{' *' if lot.is_reserved else ''}" for lot in self.instance.lots.all()
             )
-        self.helper = _helper(_("Save draft"))
+        self.helper = submit_helper(_("Save draft"))
 
     def clean_lots(self) -> list[dict]:
         lots = []
@@ -156,7 +140,7 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Publish the amendment"))
+        self.helper = submit_helper(_("Publish the amendment"))
 
 
 class DocumentForm(forms.Form):
@@ -165,10 +149,10 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Add document"))
+        self.helper = submit_helper(_("Add document"))
 
     def clean_file(self):
-        return check_document(self.cleaned_data["file"])
+        return _check_upload(self.cleaned_data["file"])
 
 
 class QuestionForm(forms.Form):
@@ -177,7 +161,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Send question"))
+        self.helper = submit_helper(_("Send question"))
 
 
 class AnswerQuestionForm(forms.Form):
@@ -202,10 +186,10 @@ class SubmissionForm(forms.Form):
         if not reserved:
             del self.fields["people_occupied"]
             del self.fields["people_in_target_group"]
-        self.helper = _helper(_("Submit answer"))
+        self.helper = submit_helper(_("Submit answer"))
 
     def clean_document(self):
-        return check_document(self.cleaned_data.get("document"))
+        return _check_upload(self.cleaned_data.get("document"))
 
 
 class DeclineForm(forms.Form):
@@ -215,7 +199,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Decline to answer"))
+        self.helper = submit_helper(_("Decline to answer"))
 
 
 class ReasonForm(forms.Form):
@@ -223,7 +207,7 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(label or _("Confirm"))
+        self.helper = submit_helper(label or _("Confirm"))
 
 
 class TenderFilterForm(forms.Form):
@@ -256,7 +240,7 @@ class SavedSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save search"))
+        self.helper = submit_helper(_("Save search"))
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError
 
 from . import exports, permissions, selectors, services
@@ -67,9 +68,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     permissions.get_tender_for_view(request, document.tender_id)
     if permissions.represented_company(request.user) is not None:
         services.tender_watch(tender=document.tender, user=request.user)
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
-    )
+    return uploads.serve(document.file)
 
 
 @require_POST
@@ -336,8 +335,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("download"):
         if not submission.document:
             raise Http404
-        return FileResponse(submission.document.open("rb"), as_attachment=True,
-                            filename=submission.document.name.rsplit("/", 1)[-1])  # fmt: skip
+        return uploads.serve(submission.document)
     return render(request, "procurement/submission_detail.html", {"submission": submission})
 
 

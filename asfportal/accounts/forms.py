@@ -1,7 +1,5 @@
 """Forms for logging in and managing one's password, laid out with crispy-bootstrap5."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -11,11 +9,7 @@ from django.contrib.auth.forms import (
 )
 from django.utils.translation import gettext_lazy as _
 
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
+from asfportal.core.forms import submit_helper
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -32,23 +26,23 @@ class EmailLoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Log in"))
+        self.helper = submit_helper(_("Log in"))
 
 
 class PortalPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Change password"))
+        self.helper = submit_helper(_("Change password"))
 
 
 class PortalPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail address")
-        self.helper = _helper(_("Send reset link"))
+        self.helper = submit_helper(_("Send reset link"))
 
 
 class PortalSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save new password"))
+        self.helper = submit_helper(_("Save new password"))

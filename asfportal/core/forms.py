@@ -9,6 +9,13 @@ from .models import AccessibilityReport, Channel
 from .notifications import channel_for, kinds_offered_to
 
 
+def submit_helper(label) -> FormHelper:
+    """A crispy FormHelper that renders the form with one submit button."""
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
 class AccessibilityReportForm(forms.ModelForm):
     class Meta:
         model = AccessibilityReport

@@ -13,11 +13,22 @@ WCAG_21_AA = {
 
 def login(page, live_server, user) -> None:
     page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.get_by_label("E-postadress").fill(user.email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
 
 
 def assert_accessible(page) -> None:
     result = Axe().run(page, options=WCAG_21_AA)
     assert result.violations_count == 0, result.generate_report()
+
+
+def login_as(page, live_server, user) -> None:
+    """Log in and wait for the landing page (any role)."""
+    login(page, live_server, user)
+    page.wait_for_load_state()
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state()

@@ -8,15 +8,10 @@ from django.core import mail
 from django.urls import reverse
 
 from companies.models import ChangeRequest, Company
-from tests.browser.helpers import assert_accessible, login
+from tests.browser.helpers import assert_accessible, login, logout
 from tests.companies.factories import CompanyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _logout(page):
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
 
 
 def test_invite_activate_edit_assess_list_and_change_request(page, live_server, coordinator, settings):
@@ -33,7 +28,7 @@ def test_invite_activate_edit_assess_list_and_change_request(page, live_server, 
     page.locator("#id_email").fill("maja@cykelkoket.se")
     page.get_by_role("button", name="Skicka inbjudan").click()
     page.wait_for_url(f"{live_server.url}{reverse('companies:company-manage', args=[company.pk])}")
-    _logout(page)
+    logout(page)
 
     # The representative follows the link in the e-mail, chooses a password and edits the profile.
     (invitation_mail,) = [m for m in mail.outbox if m.to == ["maja@cykelkoket.se"]]
@@ -56,7 +51,7 @@ def test_invite_activate_edit_assess_list_and_change_request(page, live_server, 
     other = CompanyFactory(verified=True)
     response = page.goto(f"{live_server.url}{reverse('companies:company-edit', args=[other.pk])}")
     assert response.status == 404
-    _logout(page)
+    logout(page)
 
     # The coordinator assesses all four criteria with evidence.
     login(page, live_server, coordinator)
@@ -74,7 +69,7 @@ def test_invite_activate_edit_assess_list_and_change_request(page, live_server, 
     page.get_by_role("button", name="Spara bedömningen").click()
     page.wait_for_url(f"{live_server.url}{reverse('companies:company-manage', args=[company.pk])}")
     assert "Alla fyra kriterierna är uppfyllda" in page.content()
-    _logout(page)
+    logout(page)
 
     # The public finds it in the directory and in the open data.
     page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
@@ -99,7 +94,7 @@ def test_invite_activate_edit_assess_list_and_change_request(page, live_server, 
     page.wait_for_url(f"{live_server.url}{reverse('companies:company-edit', args=[company.pk])}")
     assert ChangeRequest.objects.filter(company=company, status="pending").exists()
     assert Company.objects.get(pk=company.pk).employees_total == 10
-    _logout(page)
+    logout(page)
 
     # The coordinator sees both values side by side and approves.
     login(page, live_server, coordinator)

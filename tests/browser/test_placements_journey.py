@@ -8,24 +8,10 @@ from django.utils import timezone
 
 from companies.models import ServiceCategory
 from placements.models import FollowUp, Offer, Participant, Placement
-from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import assert_accessible, login
+from tests.browser.helpers import assert_accessible, login, login_as, logout
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _logout(page):
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
-
-
-def _login_as(page, live_server, user):
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def test_offer_register_place_follow_up_end_and_least_access(
@@ -37,7 +23,7 @@ def test_offer_register_place_follow_up_end_and_least_access(
     today = timezone.localdate()
 
     # The representative publishes two places.
-    _login_as(page, live_server, rep)
+    login_as(page, live_server, rep)
     page.goto(f"{live_server.url}{reverse('placements:offer-create')}")
     assert_accessible(page)
     page.locator("#id_work_area").select_option(str(ServiceCategory.objects.get(slug="cafe").pk))
@@ -50,7 +36,7 @@ def test_offer_register_place_follow_up_end_and_least_access(
     page.wait_for_url(f"{live_server.url}{reverse('placements:offer-list')}")
     offer = Offer.objects.get(company=company)
     assert offer.places == 2
-    _logout(page)
+    logout(page)
 
     # The coordinator registers a participant; a personnummer is refused first.
     login(page, live_server, coordinator)
@@ -102,18 +88,18 @@ def test_offer_register_place_follow_up_end_and_least_access(
     assert_accessible(page)
     figures = page.locator("#figures-heading").locator("xpath=..").inner_text()
     assert "100 %" in figures
-    _logout(page)
+    logout(page)
 
     # The representative sees the placement, not the person.
-    _login_as(page, live_server, rep)
+    login_as(page, live_server, rep)
     page.goto(f"{live_server.url}{reverse('placements:offer-list')}")
     content = page.content()
     assert participant.code in content and "Trivs bra, vill prova kassan." in content
     assert "A.K." not in content and "1988" not in content
-    _logout(page)
+    logout(page)
 
     # A coordinator of another organisation gets 404 on the participant.
-    _login_as(page, live_server, outsider)
+    login_as(page, live_server, outsider)
     response = page.goto(
         f"{live_server.url}{reverse('placements:participant-detail', args=[participant.pk])}"
     )

@@ -10,24 +10,10 @@ from asfportal.core.models import Notification
 from companies.models import ServiceCategory
 from procurement import services
 from procurement.models import Submission, Tender
-from tests.accounts.factories import PASSWORD
-from tests.browser.helpers import assert_accessible, login
+from tests.browser.helpers import assert_accessible, login, login_as, logout
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _logout(page):
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
-
-
-def _login_as(page, live_server, user):
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, officer):
@@ -58,11 +44,11 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.wait_for_load_state()
     tender.refresh_from_db()
     assert tender.status == Tender.Status.PUBLISHED
-    _logout(page)
+    logout(page)
 
     # The matching ASF hears of it, asks a question and submits.
     assert Notification.objects.filter(recipient=asf_rep, kind="procurement.tender_matching").exists()
-    _login_as(page, live_server, asf_rep)
+    login_as(page, live_server, asf_rep)
     page.goto(f"{live_server.url}{reverse('procurement:tender-detail', args=[tender.pk])}")
     assert_accessible(page)
     page.locator("#id_text").fill("Ingår fönsterputs?")
@@ -80,10 +66,10 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.get_by_role("button", name="Lämna anbudet").click()
     page.wait_for_url(f"{live_server.url}{reverse('procurement:tender-detail', args=[tender.pk])}")
     assert "Ditt anbud togs emot" in page.content()
-    _logout(page)
+    logout(page)
 
     # A company that is not verified is refused, with the reason.
-    _login_as(page, live_server, newcomer_rep)
+    login_as(page, live_server, newcomer_rep)
     page.goto(f"{live_server.url}{reverse('procurement:submission-submit', args=[tender.pk])}")
     page.locator("#id_message").fill("Vi vill också.")
     page.locator("#id_people_occupied").fill("4")
@@ -92,7 +78,7 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.wait_for_load_state()
     assert "inte verifierat" in page.content()
     assert Submission.objects.filter(tender=tender).count() == 1
-    _logout(page)
+    logout(page)
 
     # The deadline passes (the beat-driven close is tested on a real worker elsewhere); the officer awards.
     Tender.objects.filter(pk=tender.pk).update(submission_deadline_at=timezone.now() - timedelta(seconds=1))
@@ -108,7 +94,7 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.locator(f"#value-{Submission.objects.get(tender=tender).pk}").fill("1150000")
     page.get_by_role("button", name="Tilldela och publicera beslutet").click()
     page.wait_for_load_state()
-    _logout(page)
+    logout(page)
 
     # The public sees the award notice.
     page.goto(f"{live_server.url}{reverse('procurement:tender-detail', args=[tender.pk])}")

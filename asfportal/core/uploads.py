@@ -1,0 +1,29 @@
+"""Uploaded documents: checked by content, not by name, and served only through permission-checked views."""
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+# The first bytes of each accepted document type (DOCX, XLSX and ODT are ZIP containers).
+MAGIC = {"pdf": b"%PDF", "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04", "odt": b"PK\x03\x04"}
+
+
+def check_document(upload, *, max_bytes: int):
+    """Refuse a file that is too large or whose content is not the PDF/DOCX/XLSX/ODT its name claims."""
+    if upload in (None, False):
+        return upload
+    if upload.size > max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
+    extension = upload.name.rsplit(".", 1)[-1].lower()
+    head = upload.read(8)
+    upload.seek(0)
+    if extension not in MAGIC or not head.startswith(MAGIC[extension]):
+        raise ValidationError(_("The file's content does not match a PDF, DOCX, ODT or XLSX document."))
+    return upload
+
+
+def serve(field_file) -> FileResponse:
+    """Send a stored file as a download under its own name (the caller has checked permission)."""
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1]
+    )

@@ -61,6 +61,13 @@ def open_data_rows() -> list[dict]:
     ]
 
 
+def _cell(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @) is stored as text (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
     """Everything a coordinator may see, with assessment status and expiry, as a spreadsheet."""
     book = Workbook(write_only=True)
@@ -84,7 +91,7 @@ def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
     for c in companies:
         sheet.append(
             [
-                c.name,
+                _cell(c.name),
                 c.org_number,
                 c.get_legal_form_display(),
                 c.get_status_display(),
@@ -94,8 +101,8 @@ def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
                 c.employees_total,
                 c.employees_integration,
                 c.work_training_places,
-                c.email,
-                c.phone,
+                _cell(c.email),
+                _cell(c.phone),
             ]
         )
     buffer = BytesIO()

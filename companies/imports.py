@@ -79,7 +79,10 @@ def read_table(upload) -> list[dict[str, str]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DomainError(_("Save the CSV file as UTF-8 and try again.")) from error
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;") if text.strip() else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;")
+        except csv.Error:  # one column, or no comma or semicolon: read as plain comma-separated
+            dialect = csv.excel
         table = list(csv.reader(io.StringIO(text), dialect))
     else:
         raise DomainError(_("Upload a CSV or XLSX file."))

@@ -54,11 +54,16 @@ def _check_unique_org_number(org_number: str, *, exclude_pk: int | None = None) 
         )
 
 
-def _save_new_company(*, fields: dict[str, Any], municipalities, service_categories, status: str) -> Company:
+def _save_new_company(
+    *, fields: dict[str, Any], municipalities, service_categories, status: str, public: bool = False
+) -> Company:
     try:
         fields = {**fields, "org_number": normalise_org_number(fields["org_number"])}
     except ValidationError as error:
         raise DomainError(error.messages[0]) from error
+    if public and Company.objects.filter(org_number=fields["org_number"]).exists():
+        # The public form does not reveal which company holds a number (it may not be listed).
+        raise DomainError(_("This organisation number is already registered. Contact a coordinator."))
     _check_unique_org_number(fields["org_number"])
     company = Company(status=status, **fields)
     try:
@@ -101,6 +106,7 @@ def company_apply(
         municipalities=municipalities,
         service_categories=service_categories,
         status=Company.Status.APPLIED,
+        public=True,
     )
     audit(None, "companies.company.applied", company, applicant=applicant_email)
     representative_invite(company=company, email=applicant_email, full_name=applicant_name, actor=None)

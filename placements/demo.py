@@ -39,7 +39,7 @@ from .models import (
 COORDINATOR_EMAIL = "samordnare@orebro.example"
 FORBUND_COORDINATOR_EMAIL = "samordnare@sydnarke.example"
 CONSENT_SCOPE = "Registrering och uppföljning av arbetsträning"
-AVAILABLE_DAYS_AGO = 200
+AVAILABLE_DAYS_AGO = 500
 FOLLOW_UP_NOTES = (
     "Kort anteckning utan känsliga uppgifter.",
     "Uppföljning med deltagare och handledare. Arbetsträningen fungerar enligt planen.",

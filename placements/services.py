@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from asfportal.accounts.models import User
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError
+from companies.models import Company
 
 from .models import AccessLogEntry, Consent, FollowUp, Offer, Participant, Placement, SupportMeasure
 
@@ -102,6 +103,10 @@ def placement_create(
     start, end = fields["start_on"], fields["planned_end_on"]
     if end < start:
         raise DomainError(_("The planned end cannot come before the start."))
+    if not Company.objects.listed().filter(pk=offer.company_id).exists():
+        raise DomainError(_("The company is not a verified ASF right now; choose another place."))
+    if start < offer.available_from or (offer.available_to and end > offer.available_to):
+        raise DomainError(_("The dates fall outside the period the places are offered."))
     conflict = _overlapping(participant.placements.select_related("company"), start, end).first()
     if conflict:
         raise DomainError(

@@ -209,6 +209,8 @@ def package_header() -> dict:
 
 
 def ics_escape(text: str) -> str:
+    """RFC 5545 TEXT: escape \\ ; , and newlines; drop other control characters (no line injection)."""
+    text = "".join(ch for ch in text.replace("\r\n", "\n") if ch == "\n" or ord(ch) >= 32)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

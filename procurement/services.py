@@ -237,6 +237,10 @@ def tender_amend(
     changed = {k: v for k, v in changes.items() if k in AMENDABLE_FIELDS and getattr(tender, k) != v}
     if not changed and not is_substantial:
         raise DomainError(_("Nothing was changed."))
+    new_deadline_value = changed.get("submission_deadline_at")
+    if new_deadline_value is not None and new_deadline_value < tender.submission_deadline_at:
+        # Moving the deadline earlier would shut out companies still working, and unseal answers early.
+        raise DomainError(_("An amendment may move the submission deadline later, never earlier."))
     log = {k: [_plain(getattr(tender, k)), _plain(v)] for k, v in changed.items()}
     for name, value in changed.items():
         setattr(tender, name, value)
@@ -415,6 +419,9 @@ def submission_submit(
 
 @transaction.atomic
 def submission_decline(*, tender: Tender, company: Company, reason: str, actor: User) -> Decline:
+    tender = Tender.objects.get(pk=tender.pk)
+    if not tender.is_open_for_answers():
+        raise DomainError(_("The tender is no longer open for answers."))
     if not reason.strip():
         raise DomainError(_("Say why you do not answer; it helps the buyer shape future tenders."))
     if Submission.objects.filter(tender=tender, company=company).exists():

@@ -206,7 +206,6 @@ def tender_manage(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "eu_threshold": services.exceeds_eu_threshold(tender),
             "submissions": selectors.submissions_for_evaluation(tender=tender),
-            "submission_count": tender.submissions.count(),
             "declines": tender.declines.select_related("company"),
             "open_questions": tender.questions.filter(answer=""),
             "document_form": DocumentForm(),
@@ -310,7 +309,7 @@ def _amount(text: str) -> Decimal:
         value = Decimal(text.replace(" ", "").replace("\u00a0", ""))
     except InvalidOperation:
         raise DomainError(_("Give each contract value as a whole number of kronor.")) from None
-    if value < 0 or value != value.to_integral_value():
+    if not value.is_finite() or value < 0 or value >= 10**14 or value != value.to_integral_value():
         raise DomainError(_("Give each contract value as a whole number of kronor."))
     return value
 

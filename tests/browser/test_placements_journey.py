@@ -32,6 +32,7 @@ def test_offer_register_place_follow_up_end_and_least_access(
     page.locator("#id_hours_per_week").fill("20")
     page.locator("#id_supervisor").fill("Eva Lund")
     page.locator("#id_municipality").select_option(str(municipality.pk))
+    page.locator("#id_available_from").fill((today - timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Spara platserna").click()
     page.wait_for_url(f"{live_server.url}{reverse('placements:offer-list')}")
     offer = Offer.objects.get(company=company)

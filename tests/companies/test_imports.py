@@ -90,3 +90,11 @@ def test_a_fake_xlsx_is_refused(client, coordinator):
     )
     assert response.context["rows"] is None
     assert not Company.objects.exists()
+
+
+def test_a_single_column_csv_is_refused_with_a_message_not_a_crash(client, coordinator):
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("lista.csv", "namn\nKafé\n".encode())
+    response = client.post(reverse("companies:company-import"), {"file": upload})
+    assert response.status_code == 200
+    assert "saknar kolumnerna" in response.content.decode()

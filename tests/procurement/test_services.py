@@ -261,3 +261,22 @@ def test_a_cafe_matches_a_catering_tender_by_its_category_prefix(officer):
     tender = TenderFactory(buyer=officer.organisation, cpv=[CpvCode.objects.get(code="55520000-1")])
     services.tender_publish(tender=tender, actor=officer)
     assert Notification.objects.filter(recipient=rep, kind="procurement.tender_matching").exists()
+
+
+def test_an_amendment_cannot_move_the_deadline_earlier_and_unseal_answers(officer, asf_rep):
+    tender = TenderFactory(buyer=officer.organisation, published=True)
+    _submit(tender, asf_rep)
+    with pytest.raises(DomainError):
+        services.tender_amend(tender=tender, changes={"submission_deadline_at": timezone.now() - timedelta(hours=1)},
+                              reason="Fel datum", is_substantial=False, actor=officer)  # fmt: skip
+    tender.refresh_from_db()
+    assert tender.is_sealed()
+
+
+def test_declining_a_closed_tender_is_refused(asf_rep):
+    tender = TenderFactory(published=True)
+    Tender.objects.filter(pk=tender.pk).update(status="closed", submission_deadline_at=timezone.now())
+    with pytest.raises(DomainError):
+        services.submission_decline(
+            tender=tender, company=asf_rep.representation.company, reason="Nej", actor=asf_rep
+        )

@@ -249,3 +249,23 @@ def test_awarded_value_is_summed_per_buying_organisation_and_year(officer, rep):
                               actor=officer)  # fmt: skip
     totals = selectors.awarded_value_by_organisation(year=timezone.localdate().year)
     assert totals == {officer.organisation_id: 500_000}
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e40", "-5", "12.5", "tolv"])
+def test_an_unusable_contract_value_is_refused_without_a_crash(client, officer, rep, value):
+    tender = TenderFactory(buyer=officer.organisation, status="closed",
+                           submission_deadline_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    submission = Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep,
+                                           message="x", submitted_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    client.force_login(officer)
+    response = client.post(reverse("procurement:tender-award", args=[tender.pk]),
+                           {f"award-{submission.pk}": "1", f"value-{submission.pk}": value})  # fmt: skip
+    assert response.status_code == 200
+    tender.refresh_from_db()
+    assert tender.status == "closed"
+
+
+def test_control_characters_cannot_add_lines_to_the_calendar(client):
+    TenderFactory(published=True, title="Städning\rBEGIN:VEVENT\r\nSUMMARY:falsk")
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("procurement:tenders-ics")).content)
+    assert len(list(calendar.walk("VEVENT"))) == 1

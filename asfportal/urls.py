@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("procurement.urls")),
     path("", include("placements.urls")),
+    path("", include("policies.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,97 @@
+"""Forms for contacts, policies, action plans and activities."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from asfportal.accounts.models import Organisation
+from asfportal.core.forms import submit_helper
+
+from .models import ActionPlan, Activity, ContactPerson, Policy
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "title", "responsibility", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Save contact person"))
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ["title", "status", "adopted_by", "adopted_on", "review_on", "text", "document"]
+        widgets = {
+            "adopted_on": forms.DateInput(attrs={"type": "date"}),
+            "review_on": forms.DateInput(attrs={"type": "date"}),
+            "text": forms.Textarea(attrs={"rows": 12}),
+        }
+        help_texts = {"text": _("Markdown: # headings, *emphasis*, lists. Scripts and HTML are removed.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Save policy"))
+
+    def clean_document(self):
+        from asfportal.core.uploads import check_document
+
+        return check_document(self.cleaned_data.get("document"), max_bytes=20 * 1024 * 1024)
+
+
+class PlanForm(forms.ModelForm):
+    goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("One goal per line; new lines add goals."))  # fmt: skip
+
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "policy", "start_year", "end_year", "adopted_by", "adopted_on"]
+        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.filter(organisation=organisation)
+        self.helper = submit_helper(_("Save action plan"))
+
+    def clean_goals(self) -> list[str]:
+        return [line.strip()[:300] for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title", "goal", "description", "kind", "category", "responsible_organisation", "responsible_person",
+            "partners", "start_on", "end_on", "budget", "status", "progress", "public_supervisor", "override_reason",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_on": forms.DateInput(attrs={"type": "date"}),
+            "end_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = plan.goals.all()
+        self.fields["responsible_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).order_by("name")
+        self.fields["responsible_organisation"].initial = plan.organisation_id
+        self.helper = submit_helper(_("Save activity"))
+
+    def _post_clean(self):
+        # The service checks the rules (guardrails, goal of this plan) and saves.
+        pass
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(
+        label=_("What has happened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Record progress"))

@@ -1,0 +1,46 @@
+"""Coordinators keep their own organisation's contacts, policies and plans; the public reads what is adopted."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from asfportal.accounts.models import Role, User
+
+from .models import ActionPlan, Activity, ContactPerson, Policy
+
+
+def is_coordinator(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and bool(user.organisation_id)
+    )
+
+
+def require_coordinator(request: HttpRequest) -> None:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+
+
+def _own(request: HttpRequest, queryset, pk: int, **scope):
+    require_coordinator(request)
+    return get_object_or_404(queryset, pk=pk, **dict.fromkeys(scope, request.user.organisation_id))
+
+
+def get_contact(request: HttpRequest, pk: int) -> ContactPerson:
+    return _own(request, ContactPerson.objects.all(), pk, organisation_id=True)
+
+
+def get_policy(request: HttpRequest, pk: int) -> Policy:
+    return _own(request, Policy.objects.all(), pk, organisation_id=True)
+
+
+def get_plan(request: HttpRequest, pk: int) -> ActionPlan:
+    return _own(request, ActionPlan.objects.select_related("organisation"), pk, organisation_id=True)
+
+
+def get_activity(request: HttpRequest, pk: int) -> Activity:
+    return _own(
+        request, Activity.objects.select_related("plan__organisation"), pk, plan__organisation_id=True
+    )

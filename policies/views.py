@@ -1,0 +1,178 @@
+"""Public "Vem kontaktar jag?", policies and plan progress; coordinators keep their organisation's steering."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from asfportal.accounts.models import Organisation
+from asfportal.core import uploads
+from asfportal.core.exceptions import DomainError
+
+from . import permissions, selectors, services
+from .forms import ActivityForm, ContactForm, PlanForm, PolicyForm, ProgressForm
+from .models import ActionPlan, Policy
+
+# --- The public ------------------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def contact_index(request: HttpRequest) -> HttpResponse:
+    """Choose a municipality (or another organisation) to see who to contact about ASF."""
+    organisations = Organisation.objects.filter(asf_contacts__isnull=False).distinct().order_by("name")
+    municipalities = Organisation.objects.municipalities().order_by("name")
+    chosen = request.GET.get("organisation")
+    if chosen and chosen.isdigit():
+        return redirect("policies:organisation-page", pk=int(chosen))
+    context = {"organisations": organisations, "municipalities": municipalities}
+    return render(request, "policies/contact_index.html", context)
+
+
+@login_not_required
+@require_GET
+def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk, is_active=True)
+    return render(
+        request, "policies/organisation_page.html", selectors.organisation_page(organisation=organisation)
+    )
+
+
+@login_not_required
+@require_GET
+def policy_public(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(
+        Policy.objects.select_related("organisation"), pk=pk, status=Policy.Status.ADOPTED
+    )
+    if request.GET.get("pdf") and policy.document:
+        return uploads.serve(policy.document)
+    context = {"policy": policy, "html": selectors.render_markdown(policy.text)}
+    return render(request, "policies/policy_public.html", context)
+
+
+@login_not_required
+@require_GET
+def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """An adopted plan's progress page, for auditors, politicians and anyone else."""
+    plan = get_object_or_404(
+        ActionPlan.objects.select_related("organisation", "policy"), pk=pk, adopted_on__isnull=False
+    )
+    context = selectors.plan_progress(plan=plan, today=timezone.localdate())
+    return render(request, "policies/plan_public.html", context)
+
+
+# --- Coordinators ----------------------------------------------------------------------------------------------
+
+
+def steering(request: HttpRequest) -> HttpResponse:
+    """The organisation's contacts, policies and plans, with a form to add a contact person."""
+    permissions.require_coordinator(request)
+    organisation = request.user.organisation
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(
+                contact=None, organisation=organisation, fields=form.cleaned_data, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The contact person is added."))
+            return redirect("policies:steering")
+    context = {**selectors.organisation_page(organisation=organisation), "form": form}
+    context["policies"] = list(organisation.asf_policies.all())
+    context["plans"] = list(organisation.action_plans.all())
+    return render(request, "policies/steering.html", context)
+
+
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = permissions.get_contact(request, pk)
+    services.contact_delete(contact=contact, actor=request.user)
+    messages.success(request, _("The contact person is removed."))
+    return redirect("policies:steering")
+
+
+def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    policy = permissions.get_policy(request, pk) if pk else None
+    permissions.require_coordinator(request)
+    form = PolicyForm(request.POST or None, request.FILES or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_save(
+                policy=policy,
+                organisation=request.user.organisation,
+                fields=form.cleaned_data,
+                actor=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The policy is saved."))
+            return redirect("policies:steering")
+    return render(request, "policies/policy_form.html", {"form": form, "policy": policy})
+
+
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = permissions.get_plan(request, pk) if pk else None
+    permissions.require_coordinator(request)
+    organisation = request.user.organisation
+    form = PlanForm(request.POST or None, instance=plan, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        goals = data.pop("goals")
+        try:
+            plan = services.plan_save(
+                plan=plan, organisation=organisation, fields=data, goals=goals, actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The action plan is saved."))
+            return redirect("policies:plan-manage", pk=plan.pk)
+    return render(request, "policies/plan_form.html", {"form": form, "plan": plan})
+
+
+def plan_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = permissions.get_plan(request, pk)
+    context = selectors.plan_progress(plan=plan, today=timezone.localdate())
+    return render(request, "policies/plan_manage.html", context)
+
+
+def activity_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) -> HttpResponse:
+    plan = permissions.get_plan(request, plan_pk)
+    activity = permissions.get_activity(request, pk) if pk else None
+    if activity is not None and activity.plan_id != plan.pk:
+        raise Http404
+    form = ActivityForm(request.POST or None, instance=activity, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(activity=activity, plan=plan, fields=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The activity is saved."))
+            return redirect("policies:plan-manage", pk=plan.pk)
+    return render(request, "policies/activity_form.html", {"form": form, "plan": plan, "activity": activity})
+
+
+def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = permissions.get_activity(request, pk)
+    form = ProgressForm(
+        request.POST or None, initial={"status": activity.status, "progress": activity.progress}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_record(activity=activity, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The progress is recorded."))
+            return redirect("policies:plan-manage", pk=activity.plan_id)
+    notes = activity.notes.select_related("author")
+    return render(
+        request, "policies/activity_progress.html", {"form": form, "activity": activity, "notes": notes}
+    )

@@ -31,7 +31,7 @@ def policies_due_for_review(today: date) -> Iterable[Reminder]:
             status=Policy.Status.ADOPTED,
             review_on__lte=today + timedelta(REVIEW_WARNING_DAYS),
             review_on__gte=today - timedelta(days=60),
-        )  # fmt: skip
+        )
     )
     people = _coordinators(p.organisation_id for p in policies)
     for policy in policies:

@@ -1,0 +1,194 @@
+"""Policies: guardrails for samordningsförbund, progress roll-up and signals, safe Markdown, public pages, access."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from asfportal.core import reminders
+from asfportal.core.exceptions import DomainError
+from asfportal.core.models import Notification
+from policies import selectors, services
+from policies.models import ActionPlan, Activity, ContactPerson, Goal, Policy
+from tests.accounts.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def _plan(organisation, adopted=True):
+    return ActionPlan.objects.create(
+        organisation=organisation, title="Handlingsplan för sociala företag", start_year=TODAY.year,
+        end_year=TODAY.year + 3, adopted_by="Kommunfullmäktige" if adopted else "",
+        adopted_on=TODAY - timedelta(days=30) if adopted else None,
+    )  # fmt: skip
+
+
+def _fields(organisation, **extra):
+    return {"title": "Inspirationsdag", "category": "awareness", "responsible_organisation": organisation,
+            "start_on": TODAY - timedelta(days=50), "end_on": TODAY + timedelta(days=50), "status": "ongoing", **extra}  # fmt: skip
+
+
+@pytest.mark.parametrize("category", ["cash_grant", "start_or_develop_asf", "membership", "staff_competence"])
+def test_each_forbidden_kind_is_refused_for_a_samordningsforbund_with_the_reason(category):
+    forbund = OrganisationFactory(samordningsforbund=True)
+    coordinator = UserFactory(role="coordinator", organisation=forbund)
+    with pytest.raises(DomainError) as error:
+        services.activity_save(activity=None, plan=_plan(forbund), fields=_fields(forbund, category=category),
+                               actor=coordinator)  # fmt: skip
+    assert "samordningsförbund" in error.value.message
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize("category", ["cash_grant", "start_or_develop_asf", "membership", "staff_competence"])
+def test_other_organisations_are_not_limited(coordinator, category):
+    organisation = coordinator.organisation
+    activity = services.activity_save(activity=None, plan=_plan(organisation),
+                                      fields=_fields(organisation, category=category), actor=coordinator)  # fmt: skip
+    assert activity.category == category
+
+
+def test_a_public_supervisor_needs_a_logged_reason(coordinator):
+    organisation = coordinator.organisation
+    plan = _plan(organisation)
+    with pytest.raises(DomainError):
+        services.activity_save(activity=None, plan=plan, fields=_fields(organisation, public_supervisor=True),
+                               actor=coordinator)  # fmt: skip
+    activity = services.activity_save(
+        activity=None, plan=plan, actor=coordinator,
+        fields=_fields(organisation, public_supervisor=True, override_reason="Handledaren är anställd av AF under uppstart."),
+    )  # fmt: skip
+    assert activity.override_reason
+
+
+def test_progress_rolls_up_from_activities_to_goals_and_plan_with_signals(coordinator):
+    organisation = coordinator.organisation
+    plan = _plan(organisation)
+    goal = Goal.objects.create(plan=plan, title="Fler ASF som leverantörer")
+    services.activity_save(activity=None, plan=plan, actor=coordinator,
+                           fields=_fields(organisation, goal=goal, status="done"))  # fmt: skip
+    services.activity_save(activity=None, plan=plan, actor=coordinator,
+                           fields=_fields(organisation, goal=goal, status="planned", title="Sen"))  # fmt: skip
+    services.activity_save(activity=None, plan=plan, actor=coordinator,
+                           fields=_fields(organisation, goal=goal, status="cancelled", title="Struken"))  # fmt: skip
+    progress = selectors.plan_progress(plan=plan, today=TODAY)
+    (goal_row,) = progress["goals"]
+    assert goal_row["percent"] == 50  # done 100 and planned 0; the cancelled one does not count
+    assert goal_row["light"] == "at_risk"  # half the time gone, nothing done on "Sen"
+    assert progress["percent"] == 50
+    assert selectors.plan_progress(plan=plan, today=TODAY + timedelta(days=60))["light"] == "late"
+
+
+def test_recording_progress_moves_status_and_keeps_a_dated_note(coordinator):
+    organisation = coordinator.organisation
+    activity = services.activity_save(activity=None, plan=_plan(organisation), fields=_fields(organisation),
+                                      actor=coordinator)  # fmt: skip
+    services.progress_record(activity=activity, text="Tre skolor har anmält sig.", status="ongoing", progress=70,
+                             actor=coordinator)  # fmt: skip
+    activity.refresh_from_db()
+    assert (activity.progress, activity.notes.get().text) == (70, "Tre skolor har anmält sig.")
+
+
+def test_markdown_is_rendered_without_anything_that_can_run():
+    html = selectors.render_markdown("# Policy\n\n<script>alert(1)</script> [x](javascript:alert(1)) *ok*")
+    assert "<h1>Policy</h1>" in html and "<em>ok</em>" in html
+    assert "<script" not in html and "javascript:" not in html
+
+
+def test_the_public_page_shows_contacts_and_only_adopted_policies(client, coordinator):
+    organisation = coordinator.organisation
+    ContactPerson.objects.create(organisation=organisation, name="Anna Ek", responsibility="external",
+                                 email="anna@kommun.se")  # fmt: skip
+    adopted = Policy.objects.create(organisation=organisation, title="Policy för ASF", status="adopted",
+                                    adopted_by="Kommunfullmäktige", adopted_on=date(2026, 2, 1), text="**Vi köper socialt.**")  # fmt: skip
+    Policy.objects.create(organisation=organisation, title="Utkast till ny policy")
+    html = client.get(reverse("policies:organisation-page", args=[organisation.pk])).content.decode()
+    assert "Anna Ek" in html and "Policy för ASF" in html and "Utkast till ny policy" not in html
+    page = client.get(reverse("policies:policy-public", args=[adopted.pk])).content.decode()
+    assert "<strong>Vi köper socialt.</strong>" in page
+
+
+def test_an_adopted_policy_needs_body_and_date(coordinator):
+    with pytest.raises(DomainError):
+        services.policy_save(policy=None, organisation=coordinator.organisation, actor=coordinator,
+                             fields={"title": "Policy", "status": "adopted", "adopted_by": "", "adopted_on": None})  # fmt: skip
+
+
+def test_reminders_for_review_late_activities_and_forbund_reports(coordinator):
+    organisation = coordinator.organisation
+    Policy.objects.create(organisation=organisation, title="Policy", status="adopted", adopted_by="KF",
+                          adopted_on=TODAY - timedelta(days=700), review_on=TODAY + timedelta(days=20))  # fmt: skip
+    activity = services.activity_save(activity=None, plan=_plan(organisation), fields=_fields(organisation),
+                                      actor=coordinator)  # fmt: skip
+    Activity.objects.filter(pk=activity.pk).update(end_on=TODAY - timedelta(days=1))
+    forbund = OrganisationFactory(samordningsforbund=True)
+    forbund_coordinator = UserFactory(role="coordinator", organisation=forbund)
+    reminders.reminders_sweep(today=TODAY)
+    reminders.reminders_sweep(today=TODAY)
+    kinds = set(Notification.objects.filter(recipient=coordinator).values_list("kind", flat=True))
+    assert kinds == {"policies.review_due", "policies.activity_late"}
+    reminders.reminders_sweep(today=date(TODAY.year, 5, 3))
+    assert (
+        Notification.objects.filter(recipient=forbund_coordinator, kind="policies.forbund_report_due").count()
+        == 1
+    )
+
+
+VISITORS = ["anonymous", "coordinator", "outsider", "officer", "admin_user"]
+MATRIX = {
+    "contact-index": ([], [200, 200, 200, 200, 200]),
+    "organisation-page": (["org"], [200, 200, 200, 200, 200]),
+    "policy-public": (["adopted_policy"], [200, 200, 200, 200, 200]),
+    "plan-public": (["plan"], [200, 200, 200, 200, 200]),
+    "steering": ([], ["login", 200, 200, 403, 403]),
+    "contact-delete": (["contact"], ["login", 405, 405, 405, 405]),
+    "policy-create": ([], ["login", 200, 200, 403, 403]),
+    "policy-edit": (["draft_policy"], ["login", 200, 404, 403, 403]),
+    "plan-create": ([], ["login", 200, 200, 403, 403]),
+    "plan-manage": (["plan"], ["login", 200, 404, 403, 403]),
+    "plan-edit": (["plan"], ["login", 200, 404, 403, 403]),
+    "activity-create": (["plan"], ["login", 200, 404, 403, 403]),
+    "activity-edit": (["plan", "activity"], ["login", 200, 404, 403, 403]),
+    "activity-progress": (["activity"], ["login", 200, 404, 403, 403]),
+}
+
+
+def test_the_matrix_lists_every_policies_url():
+    from policies.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_policies_url_answers_each_visitor_as_expected(
+    client, request, coordinator, name, visitor_index
+):
+    organisation = coordinator.organisation
+    plan = _plan(organisation)
+    values = {
+        "org": organisation.pk,
+        "plan": plan.pk,
+        "activity": services.activity_save(
+            activity=None, plan=plan, fields=_fields(organisation), actor=coordinator
+        ).pk,
+        "contact": ContactPerson.objects.create(
+            organisation=organisation, name="A", responsibility="external"
+        ).pk,
+        "adopted_policy": Policy.objects.create(
+            organisation=organisation, title="P", status="adopted", adopted_by="KF", adopted_on=TODAY
+        ).pk,
+        "draft_policy": Policy.objects.create(organisation=organisation, title="D").pk,
+    }
+    arg_names, expected = MATRIX[name]
+    url = reverse(f"policies:{name}", args=[values[a] for a in arg_names])
+    visitor = VISITORS[visitor_index]
+    if visitor != "anonymous":
+        client.force_login(request.getfixturevalue(visitor))
+    response = client.get(url)
+    want = expected[visitor_index]
+    if want == "login":
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == want, f"{visitor} on {url}"

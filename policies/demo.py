@@ -398,7 +398,11 @@ def _within(day: date, first: date, last: date) -> date:
 
 
 def _coordinator(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email, organisation__isnull=False).select_related("organisation").first()
+    return (
+        User.objects.filter(email__iexact=email, organisation__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
 
 
 def _seed_contacts(organisation: Organisation, actor: User) -> int:
@@ -406,7 +410,13 @@ def _seed_contacts(organisation: Organisation, actor: User) -> int:
         services.contact_save(
             contact=None,
             organisation=organisation,
-            fields={"name": name, "title": title, "responsibility": responsibility, "email": email, "phone": phone},
+            fields={
+                "name": name,
+                "title": title,
+                "responsibility": responsibility,
+                "email": email,
+                "phone": phone,
+            },
             actor=actor,
         )
     return len(CONTACTS)
@@ -506,7 +516,9 @@ def _seed_plan(
         )
     for key, text, progress in PROGRESS_NOTES:
         activity = activities[key]
-        services.progress_record(activity=activity, text=text, status=activity.status, progress=progress, actor=actor)
+        services.progress_record(
+            activity=activity, text=text, status=activity.status, progress=progress, actor=actor
+        )
     return plan
 
 
@@ -579,7 +591,9 @@ def seed_policies(stdout) -> None:
         plans = [_seed_plan(organisation, policies[0], partners, coordinator, today)]
         forbund_coordinator = _coordinator(FORBUND_COORDINATOR_EMAIL)
         if forbund_coordinator is None:
-            stdout.write(f"Demo policies: no förbund plan, the coordinator {FORBUND_COORDINATOR_EMAIL} is missing.")
+            stdout.write(
+                f"Demo policies: no förbund plan, the coordinator {FORBUND_COORDINATOR_EMAIL} is missing."
+            )
         elif not ActionPlan.objects.filter(organisation=forbund_coordinator.organisation).exists():
             plans.append(_seed_forbund_plan(forbund_coordinator, today))
     activities = Activity.objects.filter(plan__in=plans).count()

@@ -5,22 +5,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from asfportal.accounts.models import Role, User
+from asfportal.accounts.permissions import is_organisation_coordinator, require_organisation_coordinator
 
 from .models import FollowUp, Offer, Participant, Placement
 
-
-def is_coordinator(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.COORDINATOR
-        and bool(user.organisation_id)
-    )
-
-
-def require_coordinator(request: HttpRequest) -> None:
-    if not is_coordinator(request.user):
-        raise PermissionDenied
+is_coordinator = is_organisation_coordinator
+require_coordinator = require_organisation_coordinator
 
 
 def represented_company_id(user: User) -> int | None:

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,17 +14,10 @@ from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import User
 from asfportal.core.audit import audit
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, clean_or_raise
 from companies.models import Company
 
 from .models import AccessLogEntry, Consent, FollowUp, Offer, Participant, Placement, SupportMeasure
-
-
-def _clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from error
 
 
 @transaction.atomic
@@ -34,7 +26,7 @@ def offer_save(*, offer: Offer | None, company, fields: dict[str, Any], actor: U
     offer = offer or Offer(company=company)
     for name, value in fields.items():
         setattr(offer, name, value)
-    _clean(offer)
+    clean_or_raise(offer)
     offer.save()
     audit(actor, "placements.offer.saved", offer)
     return offer
@@ -51,10 +43,10 @@ def participant_register(
 ) -> Participant:
     """Register a pseudonymised participant with a generated code and the recorded consent."""
     participant = Participant(organisation=organisation, code=_new_code(organisation), **fields)
-    _clean(participant)
+    clean_or_raise(participant)
     participant.save()
     record = Consent(participant=participant, recorded_by=actor, **consent)
-    _clean(record)
+    clean_or_raise(record)
     record.save()
     audit(actor, "placements.participant.registered", None, organisation=organisation.pk)
     log_access(participant=participant, user=actor, action="registered")
@@ -132,7 +124,7 @@ def placement_create(
         referring_organisation=participant.organisation,
         **fields,
     )
-    _clean(placement)
+    clean_or_raise(placement)
     placement.save()
     audit(actor, "placements.placement.created", placement)
     log_access(participant=participant, user=actor, action="placement created")
@@ -172,7 +164,7 @@ def follow_up_record(
     if held_on > timezone.localdate():
         raise DomainError(_("A follow-up cannot be recorded as held in the future."))
     follow_up.held_on, follow_up.note = held_on, note
-    _clean(follow_up)
+    clean_or_raise(follow_up)
     follow_up.save()
     if follow_up.kind == FollowUp.Kind.AFTER_90_DAYS:
         if not outcome_90:
@@ -202,7 +194,7 @@ def placement_end(
     for name, value in fields.items():
         setattr(placement, name, value)
     placement.status = Placement.Status.INTERRUPTED if interrupted else Placement.Status.ENDED
-    _clean(placement)
+    clean_or_raise(placement)
     placement.save()
     placement.follow_ups.filter(held_on__isnull=True, kind=FollowUp.Kind.REGULAR).delete()
     FollowUp.objects.create(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation, User
 from asfportal.core.audit import audit
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, clean_or_raise
 
 from .models import ActionPlan, Activity, ContactPerson, Goal, Policy, ProgressNote
 
@@ -36,13 +35,6 @@ FORBUND_FORBIDDEN = {
 }
 
 
-def _clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from error
-
-
 @transaction.atomic
 def contact_save(
     *, contact: ContactPerson | None, organisation: Organisation, fields: dict, actor: User
@@ -50,7 +42,7 @@ def contact_save(
     contact = contact or ContactPerson(organisation=organisation)
     for name, value in fields.items():
         setattr(contact, name, value)
-    _clean(contact)
+    clean_or_raise(contact)
     contact.save()
     audit(actor, "policies.contact.saved", contact)
     return contact
@@ -72,7 +64,7 @@ def policy_save(*, policy: Policy | None, organisation: Organisation, fields: di
         raise DomainError(_("An adopted policy needs the body that adopted it and the date."))
     if policy.review_on and policy.adopted_on and policy.review_on <= policy.adopted_on:
         raise DomainError(_("The review date must come after the adoption date."))
-    _clean(policy)
+    clean_or_raise(policy)
     policy.save()
     audit(actor, "policies.policy.saved", policy, status=policy.status)
     return policy
@@ -87,7 +79,7 @@ def plan_save(
         setattr(plan, name, value)
     if plan.policy_id and plan.policy.organisation_id != organisation.pk:
         raise DomainError(_("Link the plan to one of your own organisation's policies."))
-    _clean(plan)
+    clean_or_raise(plan)
     plan.save()
     existing = {goal.title for goal in plan.goals.all()}
     for order, title in enumerate(goals, start=1):
@@ -121,7 +113,7 @@ def activity_save(
     activity = activity or Activity(plan=plan)
     for name, value in fields.items():
         setattr(activity, name, value)
-    _clean(activity)
+    clean_or_raise(activity)
     activity.save()
     audit(actor, "policies.activity.saved", activity, override=activity.override_reason or None)
     return activity
@@ -137,7 +129,7 @@ def progress_record(
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.status = status or activity.status
     activity.progress = progress if progress is not None else activity.progress
-    _clean(activity)
+    clean_or_raise(activity)
     activity.save(update_fields=["status", "progress", "updated_at"])
     note = ProgressNote.objects.create(
         activity=activity, noted_on=timezone.localdate(), text=text, author=actor

@@ -21,6 +21,21 @@ def can_view_dashboard(user: User, role: str) -> bool:
     return user.is_authenticated and user.is_active and (user.role == role or user.role == Role.ADMINISTRATOR)
 
 
+def is_organisation_coordinator(user: User) -> bool:
+    """An active coordinator acting for an organisation (whose participants, policies and plans they keep)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and bool(user.organisation_id)
+    )
+
+
+def require_organisation_coordinator(request) -> None:
+    if not is_organisation_coordinator(request.user):
+        raise PermissionDenied
+
+
 def dashboard_url_for(user: User) -> str | None:
     name = DASHBOARD_URL_NAMES.get(user.role)
     return reverse(name) if name else None

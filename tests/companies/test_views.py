@@ -10,6 +10,7 @@ from asfportal.core.models import Notification
 from companies import services
 from companies.models import Assessment, ChangeRequest, Company
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields, luhn_complete
+from tests.matrix import assert_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -91,16 +92,7 @@ def test_every_companies_url_answers_each_visitor_as_expected(
     }
     arg_names, expected = MATRIX[name]
     url = reverse(f"companies:{name.removesuffix('-unlisted')}", args=[values[a] for a in arg_names])
-    visitor = VISITORS[visitor_index]
-    if visitor != "anonymous":
-        client.force_login(request.getfixturevalue(visitor))
-    response = client.get(url)
-    response.close()  # releases an evidence file opened for download
-    want = expected[visitor_index]
-    if want == "login":
-        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == want, f"{visitor} on {url}"
+    assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
 @pytest.mark.parametrize("rows", [10, 1000])

@@ -10,6 +10,7 @@ from placements import services
 from placements.models import AccessLogEntry, Participant
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
+from tests.matrix import assert_visit
 from tests.placements.factories import OfferFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,15 +76,7 @@ def test_every_placements_url_answers_each_visitor_as_expected(
               "follow_up": placement.follow_ups.first().pk}  # fmt: skip
     arg_names, expected = MATRIX[name]
     url = reverse(f"placements:{name}", args=[values[a] for a in arg_names])
-    visitor = VISITORS[visitor_index]
-    if visitor != "anonymous":
-        client.force_login(request.getfixturevalue(visitor))
-    response = client.get(url)
-    want = expected[visitor_index]
-    if want == "login":
-        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == want, f"{visitor} on {url}"
+    assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
 def test_every_view_of_a_participant_is_logged_for_the_organisation(client, coordinator):

@@ -12,6 +12,7 @@ from asfportal.core.models import Notification
 from policies import selectors, services
 from policies.models import ActionPlan, Activity, ContactPerson, Goal, Policy
 from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.matrix import assert_visit
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -183,12 +184,4 @@ def test_every_policies_url_answers_each_visitor_as_expected(
     }
     arg_names, expected = MATRIX[name]
     url = reverse(f"policies:{name}", args=[values[a] for a in arg_names])
-    visitor = VISITORS[visitor_index]
-    if visitor != "anonymous":
-        client.force_login(request.getfixturevalue(visitor))
-    response = client.get(url)
-    want = expected[visitor_index]
-    if want == "login":
-        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == want, f"{visitor} on {url}"
+    assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])

@@ -17,6 +17,7 @@ from procurement import services
 from procurement.models import Lot, Submission, Tender, TenderDocument, Watch
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.conftest import PROJECT_DIR
+from tests.matrix import assert_visit
 from tests.procurement.factories import TenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,16 +114,7 @@ def test_every_procurement_url_answers_each_visitor_as_expected(
     arg_names, expected = MATRIX[name]
     url_name = name.removesuffix("-draft").removesuffix("-open")
     url = reverse(f"procurement:{url_name}", args=[values[a] for a in arg_names])
-    visitor = VISITORS[visitor_index]
-    if visitor != "anonymous":
-        client.force_login(request.getfixturevalue(visitor))
-    response = client.get(url)
-    response.close()
-    want = expected[visitor_index]
-    if want == "login":
-        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
-    else:
-        assert response.status_code == want, f"{visitor} on {url}"
+    assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
 def test_the_public_page_shows_answers_to_questions_without_naming_the_asker(client, officer, rep):

@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminder-sweep": {"task": "asfportal.core.tasks.run_reminder_sweep_task", "schedule": _daily_0600},
     # 07:00 daily: one digest e-mail per person who chose the daily digest
     "send-notification-digests": {"task": "asfportal.core.tasks.send_digests_task", "schedule": _daily_0700},
+    # 2 January 03:00: last year's annual report for every municipality, region and samordningsförbund
+    "annual-reports-january": {
+        "task": "policies.tasks.annual_reports_january_task",
+        "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
+    },
 }
 
 # Companies: how long an assessment against the four criteria stays valid (renewed with each annual report).

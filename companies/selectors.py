@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from asfportal.accounts.models import Organisation
 
@@ -127,3 +128,45 @@ def change_request_queue() -> QuerySet[ChangeRequest]:
         .select_related("company", "requested_by")
         .order_by("created_at")
     )
+
+
+def asf_figures(
+    *, municipality_ids: list[int], assessor_organisation_id: int, year: int, as_of: date
+) -> dict:
+    """ASF operating in the given municipalities during a year, for the annual report (2 queries).
+
+    A company counts as verified when its latest assessment on or before `as_of` (the year's last day, or today
+    for the current year) is verified and still valid then; lapsed when that verification ran out within the year;
+    new when its first verified assessment fell in the year; closed when it was closed within the year (from the
+    company's history). Closed companies count as closed only, not as verified or lapsed.
+    """
+    year_start = date(year, 1, 1)
+    latest = Assessment.objects.filter(company=OuterRef("pk"), assessed_on__lte=as_of).order_by(
+        "-assessed_on", "-pk"
+    )
+    first_verified = Assessment.objects.filter(company=OuterRef("pk"), is_verified=True).order_by(
+        "assessed_on"
+    )
+    closed_at = Company.history.filter(id=OuterRef("pk"), status=Company.Status.CLOSED).order_by(
+        "history_date"
+    )
+    in_area = Company.municipalities.through.objects.filter(organisation_id__in=municipality_ids)
+    companies = Company.objects.filter(pk__in=in_area.values("company_id")).annotate(
+        covered_until=Subquery(latest.values("valid_until")[:1]),
+        first_verified_on=Subquery(first_verified.values("assessed_on")[:1]),
+        closed_at=Subquery(closed_at.values("history_date")[:1]),
+    )
+    open_then = Q(closed_at__isnull=True) | Q(closed_at__date__gt=as_of)
+    figures = companies.aggregate(
+        total=Count("pk"),
+        verified=Count("pk", filter=open_then & Q(covered_until__gte=as_of)),
+        lapsed=Count("pk", filter=open_then & Q(covered_until__gte=year_start, covered_until__lt=as_of)),
+        new=Count("pk", filter=Q(first_verified_on__year=year)),
+        closed=Count("pk", filter=Q(closed_at__date__gte=year_start, closed_at__date__lte=as_of)),
+    )
+    figures.update(
+        Assessment.objects.filter(
+            assessor_organisation_id=assessor_organisation_id, assessed_on__year=year
+        ).aggregate(assessments=Count("pk"), assessments_verified=Count("pk", filter=Q(is_verified=True)))
+    )
+    return figures

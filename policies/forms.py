@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import submit_helper
 
-from .models import ActionPlan, Activity, ContactPerson, Policy
+from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Policy
 
 
 class ContactForm(forms.ModelForm):
@@ -95,3 +95,30 @@ class ProgressForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Record progress"))
+
+
+class ReportRequestForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Generate the annual report"))
+
+
+class ContractTotalForm(forms.ModelForm):
+    class Meta:
+        model = ContractTotal
+        fields = ["year", "total_value"]
+        help_texts = {
+            "total_value": _(
+                "From the finance system: every contract the organisation awarded that year, in SEK."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Save the contract value"))
+
+    def validate_unique(self):
+        # Saving a year again replaces its figure (the service updates the existing row).
+        pass

@@ -8,6 +8,7 @@ for code, label in (
     ("policies.review_due", _("A policy is due for review")),
     ("policies.activity_late", _("An action-plan activity passed its end without being done")),
     ("policies.forbund_report_due", _("A samordningsförbund report is due")),
+    ("policies.report_ready", _("An annual report is ready")),
 ):
     register_kind(
         NotificationKind(

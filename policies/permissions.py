@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from asfportal.accounts.permissions import is_organisation_coordinator, require_organisation_coordinator
 
-from .models import ActionPlan, Activity, ContactPerson, Policy
+from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Policy
 
 is_coordinator = is_organisation_coordinator
 require_coordinator = require_organisation_coordinator
@@ -32,3 +32,8 @@ def get_activity(request: HttpRequest, pk: int) -> Activity:
     return _own(
         request, Activity.objects.select_related("plan__organisation"), pk, plan__organisation_id=True
     )
+
+
+def get_report(request: HttpRequest, pk: int) -> AnnualReport:
+    """A report is read by its own organisation's coordinators until it is published by them elsewhere."""
+    return _own(request, AnnualReport.objects.select_related("organisation"), pk, organisation_id=True)

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation, User
+from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise
+from asfportal.core.notifications import notify
 
-from .models import ActionPlan, Activity, ContactPerson, Goal, Policy, ProgressNote
+from .models import (
+    ActionPlan,
+    Activity,
+    AnnualReport,
+    ContactPerson,
+    ContractTotal,
+    Goal,
+    Policy,
+    ProgressNote,
+)
 
 # What Nationella rådet's guidance rules out for a samordningsförbund (Finsam 2003:1210; domain notes §3, S2):
 # no cash grants to individual businesses, no starting or developing ASF, no membership in an ASF or an interest
@@ -136,3 +149,130 @@ def progress_record(
     )
     audit(actor, "policies.activity.progress", activity, status=activity.status)
     return note
+
+
+# --- The annual report ----------------------------------------------------------------------------------------
+
+# Organisations that follow up ASF work in an annual report (kommuner, regioner and samordningsförbund).
+REPORTING_KINDS = (Organisation.Kind.KOMMUN, Organisation.Kind.REGION, Organisation.Kind.SAMORDNINGSFORBUND)
+
+
+@transaction.atomic
+def contract_total_save(*, organisation: Organisation, year: int, total_value, actor: User) -> ContractTotal:
+    """Record all contract value the organisation awarded in a year (from its finance system)."""
+    total, _created = ContractTotal.objects.get_or_create(
+        organisation=organisation, year=year, defaults={"total_value": total_value}
+    )
+    total.total_value = total_value
+    clean_or_raise(total)
+    total.save()
+    audit(actor, "policies.contract_total.saved", total, year=year, total_value=str(total_value))
+    return total
+
+
+def _check_year(year: int, today) -> None:
+    if year > today.year:
+        raise DomainError(_("A report can only be made for this year or an earlier one."))
+    if year < 2000:
+        raise DomainError(_("Choose a year from 2000 on."))
+
+
+@transaction.atomic
+def report_request(*, organisation: Organisation, year: int, actor: User | None) -> AnnualReport:
+    """Queue a new version of the annual report; the worker builds it (see tasks.build_annual_report_task)."""
+    from .tasks import build_annual_report_task
+
+    _check_year(year, timezone.localdate())
+    if organisation.kind not in REPORTING_KINDS:
+        raise DomainError(_("Annual reports are made by municipalities, regions and samordningsförbund."))
+    # Lock the organisation so two clicks at once cannot both take the next version number.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if AnnualReport.objects.filter(
+        organisation=organisation, year=year, status__in=["queued", "running"]
+    ).exists():
+        raise DomainError(_("A report for %(year)s is already being generated.") % {"year": year})
+    latest = AnnualReport.objects.filter(organisation=organisation, year=year).aggregate(v=Max("version"))[
+        "v"
+    ]
+    report = AnnualReport.objects.create(
+        organisation=organisation, year=year, version=(latest or 0) + 1, requested_by=actor
+    )
+    audit(actor, "policies.report.requested", report, year=year, version=report.version)
+    transaction.on_commit(lambda: build_annual_report_task.delay(report.pk))
+    return report
+
+
+def _report_step(report: AnnualReport, percent: int, text: str) -> None:
+    # Saved outside any transaction so the page polling the report sees each step as it happens.
+    report.progress, report.step = percent, str(text)[:100]
+    AnnualReport.objects.filter(pk=report.pk).update(progress=percent, step=report.step)
+
+
+def report_build(*, report_id: int) -> AnnualReport:
+    """Gather the figures, freeze them, and render the PDF and workbook from the frozen figures.
+
+    Idempotent: a finished report is left as it is, so a redelivered task does nothing. The report is written in
+    Swedish, the language of the public record.
+    """
+    from .reports import build_figures, render_pdf, render_xlsx
+
+    claimed = AnnualReport.objects.filter(pk=report_id, status=AnnualReport.Status.QUEUED).update(
+        status=AnnualReport.Status.RUNNING, progress=5, step=""
+    )
+    report = AnnualReport.objects.select_related("organisation", "requested_by").get(pk=report_id)
+    if not claimed:
+        return report
+    try:
+        with translation.override("sv"):
+            figures = build_figures(
+                organisation=report.organisation,
+                year=report.year,
+                today=timezone.localdate(),
+                on_step=lambda percent, text: _report_step(report, percent, text),
+            )
+            report.figures = figures
+            report.generated_at = timezone.now()
+            _report_step(report, 70, _("Drawing the PDF"))
+            name = f"arsrapport-{report.year}-v{report.version}"
+            pdf = render_pdf(report)
+            _report_step(report, 90, _("Writing the Excel workbook"))
+            xlsx = render_xlsx(report)
+        with transaction.atomic():
+            report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+            report.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+            report.status, report.progress, report.step = AnnualReport.Status.DONE, 100, ""
+            report.save()
+            audit(report.requested_by, "policies.report.generated", report, version=report.version)
+            _announce(report)
+    except Exception as error:
+        # Record the failure for the coordinator to see; the task logs the traceback.
+        AnnualReport.objects.filter(pk=report.pk).update(
+            status=AnnualReport.Status.FAILED, error=str(error)[:500] or error.__class__.__name__
+        )
+        raise
+    return report
+
+
+def _announce(report: AnnualReport) -> None:
+    url = reverse("policies:report-detail", args=[report.pk])
+    people = User.objects.filter(
+        role=Role.COORDINATOR, is_active=True, organisation_id=report.organisation_id
+    )
+    for person in people:
+        notify(recipient=person, kind="policies.report_ready", subject_object=report, url=url,
+               context={"report": report})  # fmt: skip
+
+
+def reports_january_run(*, year: int) -> int:
+    """Queue the previous year's report for every reporting organisation that has none generated automatically
+    yet; returns how many were queued. Safe to run again (beat, or by hand with manage.py annual_reports)."""
+    done = AnnualReport.objects.filter(year=year, requested_by__isnull=True).values("organisation_id")
+    organisations = Organisation.objects.filter(kind__in=REPORTING_KINDS, is_active=True).exclude(pk__in=done)
+    queued = 0
+    for organisation in organisations.iterator():
+        try:
+            report_request(organisation=organisation, year=year, actor=None)
+        except DomainError:
+            continue  # one is already being generated by hand; the coordinator gets that one
+        queued += 1
+    return queued

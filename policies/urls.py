@@ -25,4 +25,8 @@ urlpatterns = [
         name="activity-edit",
     ),
     path("styrning/aktiviteter/<int:pk>/framsteg/", views.activity_progress, name="activity-progress"),
+    path("styrning/arsrapporter/", views.reports, name="reports"),
+    path("styrning/arsrapporter/<int:pk>/", views.report_detail, name="report-detail"),
+    path("styrning/arsrapporter/<int:pk>/status/", views.report_status, name="report-status"),
+    path("styrning/arsrapporter/<int:pk>/<str:fmt>/", views.report_download, name="report-download"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,16 @@ from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError
 
 from . import permissions, selectors, services
-from .forms import ActivityForm, ContactForm, PlanForm, PolicyForm, ProgressForm
-from .models import ActionPlan, Policy
+from .forms import (
+    ActivityForm,
+    ContactForm,
+    ContractTotalForm,
+    PlanForm,
+    PolicyForm,
+    ProgressForm,
+    ReportRequestForm,
+)
+from .models import ActionPlan, AnnualReport, Policy
 
 # --- The public ------------------------------------------------------------------------------------------------
 
@@ -176,3 +184,78 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "policies/activity_progress.html", {"form": form, "activity": activity, "notes": notes}
     )
+
+
+# --- The annual report -----------------------------------------------------------------------------------------
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    """The organisation's annual reports (every version), a form to generate one, and the yearly contract value."""
+    permissions.require_coordinator(request)
+    organisation = request.user.organisation
+    today = timezone.localdate()
+    is_total = request.method == "POST" and "total_value" in request.POST
+    request_form = ReportRequestForm(
+        None if is_total else request.POST or None, initial={"year": today.year - 1}, prefix="report"
+    )
+    total_form = ContractTotalForm(request.POST if is_total else None, initial={"year": today.year - 1})
+    if request.method == "POST":
+        form = total_form if is_total else request_form
+        if form.is_valid():
+            try:
+                if is_total:
+                    services.contract_total_save(
+                        organisation=organisation, actor=request.user, **form.cleaned_data
+                    )
+                else:
+                    report = services.report_request(
+                        organisation=organisation, year=form.cleaned_data["year"], actor=request.user
+                    )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                if is_total:
+                    messages.success(request, _("The contract value is saved."))
+                    return redirect("policies:reports")
+                messages.success(request, _("The report is being generated."))
+                return redirect("policies:report-detail", pk=report.pk)
+    context = {
+        "request_form": request_form,
+        "total_form": total_form,
+        "reports": AnnualReport.objects.filter(organisation=organisation).select_related("requested_by"),
+        "totals": organisation.contract_totals.all(),
+    }
+    return render(request, "policies/reports.html", context)
+
+
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from .reports import render_context
+
+    report = permissions.get_report(request, pk)
+    context = render_context(report) if report.status == AnnualReport.Status.DONE else {"report": report}
+    return render(request, "policies/report_detail.html", context)
+
+
+@require_GET
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the report page while the worker generates the report."""
+    report = permissions.get_report(request, pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "status_label": report.get_status_display(),
+            "progress": report.progress,
+            "step": report.step,
+            "finished": report.is_finished,
+        }
+    )
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = permissions.get_report(request, pk)
+    document = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
+    if not document:
+        raise Http404
+    return uploads.serve(document)

@@ -19,6 +19,10 @@ apt_install() {
 }
 
 command -v msgfmt >/dev/null || apt_install gettext
+# WeasyPrint (the annual report's PDF) lays out text with Pango and embeds DejaVu fonts.
+if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+fi
 
 if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"

@@ -11,6 +11,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Chromium needs fonts to render text for the accessibility checks.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# pdftotext reads the annual report's PDF back in the tests.
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 export SVC_DIR=${SVC_DIR:-/tmp/asfportal-test-$$}

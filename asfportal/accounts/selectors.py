@@ -39,3 +39,17 @@ def administrator_overview() -> dict:
         ),
         "recent_audit": list(AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:10]),
     }
+
+
+def area_municipality_ids(*, organisation: Organisation) -> list[int]:
+    """The municipalities an organisation answers for: a kommun itself, a region its kommuner, a samordningsförbund
+    its member kommuner (Finsam 2003:1210 §§ 1-2). State agencies and support bodies have no area of their own."""
+    if organisation.kind == Organisation.Kind.KOMMUN:
+        return [organisation.pk]
+    if organisation.kind == Organisation.Kind.REGION:
+        return list(
+            organisation.municipalities.filter(kind=Organisation.Kind.KOMMUN).values_list("pk", flat=True)
+        )
+    if organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND:
+        return list(organisation.members.filter(kind=Organisation.Kind.KOMMUN).values_list("pk", flat=True))
+    return []

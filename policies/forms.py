@@ -1,12 +1,16 @@
 """Forms for contacts, policies, action plans and activities."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import submit_helper
 
-from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Policy
+from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Indicator, Milestone, Policy
 
 
 class ContactForm(forms.ModelForm):
@@ -122,3 +126,54 @@ class ContractTotalForm(forms.ModelForm):
     def validate_unique(self):
         # Saving a year again replaces its figure (the service updates the existing row).
         pass
+
+
+class ActualsField(forms.CharField):
+    """Yearly actual values typed as "2025: 7, 2026: 9,5" and kept as {"2025": 7, "2026": 9.5}; a comma followed
+    by a year separates values, any other comma is the Swedish decimal comma."""
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return ", ".join(f"{year}: {number}" for year, number in sorted(value.items()))
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        actuals = {}
+        for part in filter(None, (p.strip() for p in re.split(r"[;\n]|,\s*(?=\d{4}\s*[:=])", text))):
+            match = re.fullmatch(r"(\d{4})\s*[:=]\s*(-?[\d\s]+(?:[.,]\d+)?)", part)
+            if not match or not 2000 <= int(match[1]) <= 2100:
+                raise ValidationError(_("Write each value as year: value, for example 2025: 12."))
+            try:
+                number = Decimal(match[2].replace(" ", "").replace(",", "."))
+            except InvalidOperation as error:  # pragma: no cover - the pattern only lets numbers through
+                raise ValidationError(_("Write each value as year: value, for example 2025: 12.")) from error
+            actuals[match[1]] = int(number) if number == number.to_integral_value() else float(number)
+        return actuals
+
+
+class IndicatorForm(forms.ModelForm):
+    actuals = ActualsField(label=_("Actual values per year"), required=False, max_length=500,
+                           help_text=_("For example 2025: 12, 2026: 15"))  # fmt: skip
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "baseline", "target", "kolada_id", "actuals"]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "done_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+IndicatorFormSet = forms.modelformset_factory(
+    Indicator, form=IndicatorForm, extra=1, can_delete=True, max_num=30
+)
+MilestoneFormSet = forms.modelformset_factory(
+    Milestone, form=MilestoneForm, extra=1, can_delete=True, max_num=30
+)

@@ -23,6 +23,8 @@ from .models import (
     ContactPerson,
     ContractTotal,
     Goal,
+    Indicator,
+    Milestone,
     Policy,
     ProgressNote,
 )
@@ -149,6 +151,37 @@ def progress_record(
     )
     audit(actor, "policies.activity.progress", activity, status=activity.status)
     return note
+
+
+@transaction.atomic
+def activity_followup_save(
+    *, activity: Activity, indicators: list[dict[str, Any]], milestones: list[dict[str, Any]], actor: User
+) -> None:
+    """Add, change and remove an activity's indicators and milestones in one go (all or nothing).
+
+    Rows are cleaned form data: "id" is an existing row of this activity or None, "DELETE" removes it; empty new
+    rows are skipped."""
+    for model, rows in ((Indicator, indicators), (Milestone, milestones)):
+        for row in rows:
+            row = dict(row)
+            instance, delete = row.pop("id", None), row.pop("DELETE", False)
+            if instance is not None and instance.activity_id != activity.pk:
+                raise DomainError(_("That row belongs to another activity."))
+            if delete:
+                if instance is not None:
+                    instance.delete()
+                continue
+            if instance is None and not any(value not in (None, "", {}) for value in row.values()):
+                continue
+            instance = instance or model(activity=activity)
+            for name, value in row.items():
+                setattr(instance, name, value)
+            clean_or_raise(instance)
+            instance.save()
+    for milestone in activity.milestones.all():
+        if milestone.done_on and milestone.done_on > timezone.localdate():
+            raise DomainError(_("A milestone cannot be done on a future date."))
+    audit(actor, "policies.activity.followup_saved", activity)
 
 
 # --- The annual report ----------------------------------------------------------------------------------------

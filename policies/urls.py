@@ -25,6 +25,7 @@ urlpatterns = [
         name="activity-edit",
     ),
     path("styrning/aktiviteter/<int:pk>/framsteg/", views.activity_progress, name="activity-progress"),
+    path("styrning/aktiviteter/<int:pk>/uppfoljning/", views.activity_followup, name="activity-followup"),
     path("styrning/arsrapporter/", views.reports, name="reports"),
     path("styrning/arsrapporter/<int:pk>/", views.report_detail, name="report-detail"),
     path("styrning/arsrapporter/<int:pk>/status/", views.report_status, name="report-status"),

@@ -17,6 +17,8 @@ from .forms import (
     ActivityForm,
     ContactForm,
     ContractTotalForm,
+    IndicatorFormSet,
+    MilestoneFormSet,
     PlanForm,
     PolicyForm,
     ProgressForm,
@@ -184,6 +186,30 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "policies/activity_progress.html", {"form": form, "activity": activity, "notes": notes}
     )
+
+
+def activity_followup(request: HttpRequest, pk: int) -> HttpResponse:
+    """An activity's indicators (baseline, target, yearly actual values, Kolada id) and milestones."""
+    activity = permissions.get_activity(request, pk)
+    data = request.POST if request.method == "POST" else None
+    indicators = IndicatorFormSet(data, queryset=activity.indicators.all(), prefix="indicators")
+    milestones = MilestoneFormSet(data, queryset=activity.milestones.all(), prefix="milestones")
+    errors = []
+    if data is not None and indicators.is_valid() and milestones.is_valid():
+        try:
+            services.activity_followup_save(
+                activity=activity,
+                indicators=[row for row in indicators.cleaned_data if row],
+                milestones=[row for row in milestones.cleaned_data if row],
+                actor=request.user,
+            )
+        except DomainError as error:
+            errors.append(error.message)
+        else:
+            messages.success(request, _("Indicators and milestones are saved."))
+            return redirect("policies:plan-manage", pk=activity.plan_id)
+    context = {"activity": activity, "indicators": indicators, "milestones": milestones, "errors": errors}
+    return render(request, "policies/activity_followup.html", context)
 
 
 # --- The annual report -----------------------------------------------------------------------------------------

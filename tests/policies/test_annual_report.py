@@ -294,6 +294,7 @@ MATRIX = {
     "report-detail": ["login", 200, 404, 403, 403, 403],
     "report-status": ["login", 200, 404, 403, 403, 403],
     "report-download": ["login", 200, 404, 403, 403, 403],
+    "activity-followup": ["login", 200, 404, 403, 403, 403],
 }
 
 
@@ -303,7 +304,18 @@ def test_only_the_organisations_coordinators_see_its_reports(
     client, request, coordinator, name, visitor_index
 ):
     report = _generate(coordinator)
-    args = [report.pk, "pdf"] if name == "report-download" else [] if name == "reports" else [report.pk]
+    activity = Activity.objects.create(
+        plan=ActionPlan.objects.create(
+            organisation=coordinator.organisation, title="P", start_year=Y, end_year=Y
+        ),
+        title="A",
+        responsible_organisation=coordinator.organisation,
+        start_on=date(Y, 1, 1),
+        end_on=date(Y, 2, 1),
+    )
+    args = {"report-download": [report.pk, "pdf"], "reports": [], "activity-followup": [activity.pk]}.get(
+        name, [report.pk]
+    )
     assert_visit(
         client,
         request,
@@ -334,3 +346,36 @@ def test_the_worker_generates_the_report_with_visible_progress(start_worker, set
     assert seen == sorted(seen)  # progress only moves forward
     download = client.get(reverse("policies:report-download", args=[report.pk, "pdf"]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_indicators_and_milestones_are_edited_all_or_nothing(client, coordinator):
+    organisation = coordinator.organisation
+    plan = ActionPlan.objects.create(organisation=organisation, title="Plan", start_year=Y, end_year=Y + 1)
+    activity = Activity.objects.create(plan=plan, title="Dialog", responsible_organisation=organisation,
+                                       start_on=date(Y, 1, 1), end_on=date(Y, 12, 31))  # fmt: skip
+    client.force_login(coordinator)
+    url = reverse("policies:activity-followup", args=[activity.pk])
+    management = {"indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "0",
+                  "milestones-TOTAL_FORMS": "1", "milestones-INITIAL_FORMS": "0"}  # fmt: skip
+    good = {**management, "indicators-0-name": "Antal ASF", "indicators-0-baseline": "4", "indicators-0-target": "8",
+            "indicators-0-kolada_id": "N00945", "indicators-0-actuals": f"{Y}: 5, {Y + 1}: 6,5",
+            "milestones-0-title": "Första dialogmötet", "milestones-0-due_on": f"{Y}-03-01"}  # fmt: skip
+    bad = {
+        **good,
+        "indicators-0-name": "Annat",
+        "milestones-0-done_on": (TODAY + timedelta(days=5)).isoformat(),
+    }
+    response = client.post(url, bad)
+    assert "Ett delmål kan inte vara klart ett framtida datum." in response.content.decode()
+    assert not Indicator.objects.exists()  # the indicator was not kept when the milestone was refused
+    response = client.post(url, {**good, "indicators-0-actuals": "förra året: många"})
+    assert "Skriv varje värde som år: värde, till exempel 2025: 12." in response.content.decode()
+    assert client.post(url, good).status_code == 302
+    indicator = Indicator.objects.get(activity=activity)
+    assert indicator.actuals == {str(Y): 5, str(Y + 1): 6.5}
+    assert activity.milestones.get().title == "Första dialogmötet"
+    page = client.get(url).content.decode()
+    assert f"{Y}: 5, {Y + 1}: 6.5" in page
+    outsider = UserFactory(role="coordinator", organisation=OrganisationFactory(kommun=True))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

@@ -5,7 +5,8 @@ same rules and audit trail apply as for real data; indicators, milestones and pa
 plain creates. Dates are relative to today: the adopted policy is about fourteen months old, the four-year plan
 (last year to two years ahead) has activities in every status, and its goals show every traffic light: one
 ongoing activity has passed its end ("late"), one lags behind its schedule ("at risk"), the others are on track.
-Samordningsförbundet Sydnärke gets a one-year plan with three activities a förbund may do. The seeder does nothing
+Samordningsförbundet Sydnärke gets a one-year plan with three activities a förbund may do. Örebro's contract totals
+are entered and this year's annual report is generated from all the demo data. The seeder does nothing
 when Örebro kommun already has an action plan, so it can run again.
 """
 
@@ -23,7 +24,16 @@ from asfportal.accounts.models import Organisation, User
 from asfportal.core.demo import demo_seeder
 
 from . import services
-from .models import ActionPlan, Activity, ContactPerson, Indicator, Milestone, PartnerRole, Policy
+from .models import (
+    ActionPlan,
+    Activity,
+    AnnualReport,
+    ContactPerson,
+    Indicator,
+    Milestone,
+    PartnerRole,
+    Policy,
+)
 
 COORDINATOR_EMAIL = "samordnare@orebro.example"
 FORBUND_COORDINATOR_EMAIL = "samordnare@sydnarke.example"
@@ -596,8 +606,24 @@ def seed_policies(stdout) -> None:
             )
         elif not ActionPlan.objects.filter(organisation=forbund_coordinator.organisation).exists():
             plans.append(_seed_forbund_plan(forbund_coordinator, today))
+    report = _seed_report(organisation, coordinator, today)
     activities = Activity.objects.filter(plan__in=plans).count()
     stdout.write(
         f"Demo policies: {contacts} contacts, {len(policies)} policies, {len(plans)} plans with {activities} activities"
-        f" ({len(partners)} partners)."
+        f" ({len(partners)} partners); annual report {report.year} generated ({report.status})."
     )
+
+
+# Örebro kommun's total contract value per year (from its finance system), for the ASF share in the report.
+CONTRACT_TOTALS = {0: Decimal(61_500_000), -1: Decimal(58_200_000)}
+
+
+def _seed_report(organisation: Organisation, actor: User, today: date) -> AnnualReport:
+    """This year's report so far, generated at once (the demo runs before any worker is up): the task sent on
+    commit finds it finished and leaves it alone."""
+    for offset, total in CONTRACT_TOTALS.items():
+        services.contract_total_save(
+            organisation=organisation, year=today.year + offset, total_value=total, actor=actor
+        )
+    report = services.report_request(organisation=organisation, year=today.year, actor=actor)
+    return services.report_build(report_id=report.pk)

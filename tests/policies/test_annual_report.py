@@ -379,3 +379,22 @@ def test_indicators_and_milestones_are_edited_all_or_nothing(client, coordinator
     outsider = UserFactory(role="coordinator", organisation=OrganisationFactory(kommun=True))
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("plans", [1, 6])
+def test_the_report_pages_use_constant_queries(client, coordinator, django_assert_num_queries, plans):
+    organisation = coordinator.organisation
+    for n in range(plans):
+        plan = ActionPlan.objects.create(
+            organisation=organisation, title=f"Plan {n}", start_year=Y, end_year=Y
+        )
+        goal = Goal.objects.create(plan=plan, title="Mål")
+        Activity.objects.create(plan=plan, goal=goal, title="A", responsible_organisation=organisation,
+                                start_on=date(Y, 1, 1), end_on=date(Y, 2, 1))  # fmt: skip
+        report = _generate(coordinator)
+    client.force_login(coordinator)
+    # The page reads only the frozen figures, so its queries do not grow with the plans or the data behind them.
+    with django_assert_num_queries(6):
+        assert client.get(reverse("policies:report-detail", args=[report.pk])).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(reverse("policies:reports")).status_code == 200

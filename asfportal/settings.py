@@ -27,6 +27,8 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Routes /bench/floor/, the benchmark's trivial reference page (scripts/bench.sh turns it on; never in production).
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import submit_helper
 from asfportal.core.uploads import check_document
+from asfportal.core.widgets import NameChoiceField, QuickSelect
 
 from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
@@ -32,13 +33,13 @@ class CompanyFilterForm(forms.Form):
     """The public directory's search and filters (GET)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
+    municipality = NameChoiceField(
         label=_("Municipality"),
         queryset=Organisation.objects.municipalities().order_by("name"),
         required=False,
     )
     category = forms.ModelChoiceField(
-        label=_("Service"), queryset=ServiceCategory.objects.all(), required=False
+        label=_("Service"), queryset=ServiceCategory.objects.all(), required=False, widget=QuickSelect
     )
     legal_form = forms.ChoiceField(
         label=_("Legal form"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import submit_helper
+from asfportal.core.widgets import NameChoiceField, QuickSelect
 from companies.models import ServiceCategory
 
 from .models import Adaptation, Offer, Outcome, Participant, Placement, SupportMeasure
@@ -160,13 +161,13 @@ class FollowUpForm(GuardedForm, forms.Form):
 
 
 class CapacityFilterForm(forms.Form):
-    municipality = forms.ModelChoiceField(
+    municipality = NameChoiceField(
         label=_("Municipality"),
         queryset=Organisation.objects.municipalities().order_by("name"),
         required=False,
     )
     work_area = forms.ModelChoiceField(
-        label=_("Work area"), queryset=ServiceCategory.objects.all(), required=False
+        label=_("Work area"), queryset=ServiceCategory.objects.all(), required=False, widget=QuickSelect
     )
     measure = forms.ChoiceField(label=_("Support measure"), choices=[("", _("All")), *SupportMeasure.choices],
                                 required=False)  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -194,6 +196,15 @@ def published_tenders() -> QuerySet[Tender]:
         )
         .order_by("pk")
     )
+
+
+def release_package_chunks(chunk_size: int = 500) -> Iterator[str]:
+    """The release package of every published tender as JSON text in pieces, for a streaming response."""
+    header = json.dumps(package_header(), ensure_ascii=False)
+    yield header[:-1] + ', "releases": ['
+    for index, tender in enumerate(published_tenders().iterator(chunk_size=chunk_size)):
+        yield ("," if index else "") + json.dumps(release(tender), ensure_ascii=False)
+    yield "]}"
 
 
 def package_header() -> dict:

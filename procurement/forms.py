@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import submit_helper
 from asfportal.core.uploads import check_document
+from asfportal.core.widgets import NameChoiceField, QuickSelect
 
 from .models import CpvCode, Tender, cpv_check_digit
 
@@ -215,8 +216,10 @@ class TenderFilterForm(forms.Form):
     legal_basis = forms.ChoiceField(
         label=_("Procedure"), choices=[("", _("All procedures")), *Tender.LegalBasis.choices], required=False
     )
-    cpv = forms.ModelChoiceField(label=_("CPV code"), queryset=CpvCode.objects.all(), required=False)
-    municipality = forms.ModelChoiceField(
+    cpv = forms.ModelChoiceField(
+        label=_("CPV code"), queryset=CpvCode.objects.all(), required=False, widget=QuickSelect
+    )
+    municipality = NameChoiceField(
         label=_("Municipality"),
         queryset=Organisation.objects.municipalities().order_by("name"),
         required=False,

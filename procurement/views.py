@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -344,13 +344,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def ocds_releases(request: HttpRequest) -> HttpResponse:
-    """Every published tender as an OCDS 1.1 release, in one release package."""
-    package = {
-        **exports.package_header(),
-        "releases": [exports.release(t) for t in exports.published_tenders()],
-    }
-    return HttpResponse(
-        json.dumps(package, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    """Every published tender as an OCDS 1.1 release, in one release package, streamed: tenders are read and
+    written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's."""
+    return StreamingHttpResponse(
+        exports.release_package_chunks(), content_type="application/json; charset=utf-8"
     )
 
 

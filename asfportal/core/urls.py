@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -13,3 +14,6 @@ urlpatterns = [
     path("aviseringar/markera-lasta/", views.notification_mark_all_read, name="notification-mark-all-read"),
     path("aviseringar/installningar/", views.notification_preferences, name="notification-preferences"),
 ]
+
+if settings.BENCHMARK_FLOOR:
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench-floor"))

@@ -33,6 +33,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: a trivial page through the same middleware, base template and context processors
+    as every page, so a page's cost can be read as a ratio to it. Routed only when BENCHMARK_FLOOR is on."""
+    return render(request, "core/bench_floor.html")
+
+
+@login_not_required
+@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: 200 when the database answers."""
     with connection.cursor() as cursor:

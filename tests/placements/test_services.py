@@ -178,7 +178,7 @@ def test_capacity_search_shows_places_freeing_within_the_chosen_weeks(coordinato
     offer = OfferFactory(places=1)
     _place(ParticipantFactory(organisation=coordinator.organisation), offer, coordinator,
            start=TODAY - timedelta(days=10), days=20)  # fmt: skip
-    assert selectors.capacity_search(today=TODAY, weeks=0) == []
+    assert list(selectors.capacity_search(today=TODAY, weeks=0)) == []
     (found,) = selectors.capacity_search(today=TODAY, weeks=2)
     assert (found.pk, found.free_now, found.free_soon) == (offer.pk, 0, 1)
 

@@ -27,6 +27,10 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Rendered page parts (asfportal/core/cache.py). One cache for every process: the web server and the Celery
+# worker both change data, and each change must reach the others. The default, a file cache under var/, serves
+# the local portal (runserver and its worker); production and the test and benchmark commands use Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
 # Routes /bench/floor/, the benchmark's trivial reference page (scripts/bench.sh turns it on; never in production).
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Companies")
+
+    def ready(self):
+        from asfportal.core.cache import invalidate_on_change
+
+        from .models import Assessment, Company, ServiceCategory
+
+        # The public directory's cached parts (companies/views.company_directory).
+        invalidate_on_change(
+            "companies",
+            [Company, Assessment, ServiceCategory],
+            m2m=[Company.municipalities.through, Company.service_categories.through],
+        )

@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core import uploads
+from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError
 
 from . import exports, imports, permissions, selectors, services
@@ -46,18 +49,26 @@ def _split(data: dict) -> tuple[dict, list, list]:
 @login_not_required
 @require_GET
 def company_directory(request: HttpRequest) -> HttpResponse:
-    """Verified ASF, searchable and filtered, 20 a page."""
-    form = CompanyFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    companies = selectors.directory_list(
-        text=filters.get("q") or "",
-        municipality=filters.get("municipality"),
-        category=filters.get("category"),
-        legal_form=filters.get("legal_form") or "",
-        has_places=bool(filters.get("has_places")),
-    )
-    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "companies/company_directory.html", {"form": form, "page_obj": page})
+    """Verified ASF, searchable and filtered, 20 a page. The filters and results are the same for everyone, so
+    they are cached per query until a company changes (asfportal/core/cache.py)."""
+
+    def render_body() -> str:
+        form = CompanyFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        companies = selectors.directory_list(
+            text=filters.get("q") or "",
+            municipality=filters.get("municipality"),
+            category=filters.get("category"),
+            legal_form=filters.get("legal_form") or "",
+            has_places=bool(filters.get("has_places")),
+        )
+        page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"form": form, "page_obj": page}
+        return render_to_string("companies/_directory_body.html", context, request=request)
+
+    # The day is in the key: a company leaves the directory the day its assessment runs out.
+    parts = ("directory", data_versions("companies"), timezone.localdate(), request.GET.urlencode())
+    return render(request, "companies/company_directory.html", {"body": cached_fragment(parts, render_body)})
 
 
 @login_not_required

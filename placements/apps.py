@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Placements")
+
+    def ready(self):
+        from asfportal.core.cache import invalidate_on_change
+
+        from .models import Offer, Placement
+
+        # The capacity search's cached parts (placements/views.capacity_search).
+        invalidate_on_change("placements", [Offer, Placement])

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError
 from companies.models import Company
 
@@ -64,19 +66,28 @@ def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def capacity_search(request: HttpRequest) -> HttpResponse:
+    """Offers with free places, for every coordinator alike; cached per query until an offer, a placement or a
+    company changes (and per day, as places free up by date)."""
     permissions.require_coordinator(request)
-    form = CapacityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    offers = selectors.capacity_search(
-        today=timezone.localdate(),
-        weeks=filters.get("weeks") or 0,
-        municipality=filters.get("municipality"),
-        work_area=filters.get("work_area"),
-        measure=filters.get("measure") or "",
-        adaptation=filters.get("adaptation") or "",
-    )
-    page = Paginator(offers, 25).get_page(request.GET.get("page"))
-    return render(request, "placements/capacity_search.html", {"form": form, "page_obj": page})
+    today = timezone.localdate()
+
+    def render_body() -> str:
+        form = CapacityFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        offers = selectors.capacity_search(
+            today=today,
+            weeks=filters.get("weeks") or 0,
+            municipality=filters.get("municipality"),
+            work_area=filters.get("work_area"),
+            measure=filters.get("measure") or "",
+            adaptation=filters.get("adaptation") or "",
+        )
+        page = Paginator(offers, 25).get_page(request.GET.get("page"))
+        context = {"form": form, "page_obj": page}
+        return render_to_string("placements/_capacity_body.html", context, request=request)
+
+    parts = ("capacity", data_versions("placements", "companies"), today, request.GET.urlencode())
+    return render(request, "placements/capacity_search.html", {"body": cached_fragment(parts, render_body)})
 
 
 def participant_list(request: HttpRequest) -> HttpResponse:

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.accounts.models import Organisation
 from asfportal.core import uploads
+from asfportal.core.cache import cached_fragment
 from asfportal.core.exceptions import DomainError
 
 from . import permissions, selectors, services
@@ -259,7 +261,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .reports import render_context
 
     report = permissions.get_report(request, pk)
-    context = render_context(report) if report.status == AnnualReport.Status.DONE else {"report": report}
+    context = {"report": report}
+    if report.status == AnnualReport.Status.DONE:
+        # A generated report never changes, so its rendered body is kept for a day (a large plan renders slowly).
+        context["body"] = cached_fragment(
+            ("annual-report", report.pk, report.generated_at.isoformat()),
+            lambda: render_to_string(
+                "policies/includes/_report_body.html", render_context(report), request=request
+            ),
+            seconds=24 * 3600,
+        )
     return render(request, "policies/report_detail.html", context)
 
 

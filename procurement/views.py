@@ -8,10 +8,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core import uploads
+from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError
 
 from . import exports, permissions, selectors, services
@@ -35,16 +38,25 @@ from .models import SavedSearch, Submission, Tender, TenderDocument
 @login_not_required
 @require_GET
 def tender_list(request: HttpRequest) -> HttpResponse:
-    form = TenderFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    tenders = selectors.tender_list(
-        text=filters.get("q") or "",
-        legal_basis=filters.get("legal_basis") or "",
-        cpv=filters.get("cpv"),
-        municipality=filters.get("municipality"),
-    )
-    page = Paginator(tenders, 20).get_page(request.GET.get("page"))
-    return render(request, "procurement/tender_list.html", {"form": form, "page_obj": page})
+    """Open tenders, searchable, 20 a page; cached per query until a tender changes, and per minute, because a
+    tender leaves the list when its deadline passes (the close task saves it within the minute as well)."""
+
+    def render_body() -> str:
+        form = TenderFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        tenders = selectors.tender_list(
+            text=filters.get("q") or "",
+            legal_basis=filters.get("legal_basis") or "",
+            cpv=filters.get("cpv"),
+            municipality=filters.get("municipality"),
+        )
+        page = Paginator(tenders, 20).get_page(request.GET.get("page"))
+        context = {"form": form, "page_obj": page}
+        return render_to_string("procurement/_tender_list_body.html", context, request=request)
+
+    minute = timezone.now().replace(second=0, microsecond=0)
+    parts = ("tenders", data_versions("tenders"), minute, request.GET.urlencode())
+    return render(request, "procurement/tender_list.html", {"body": cached_fragment(parts, render_body)})
 
 
 @login_not_required

@@ -30,6 +30,7 @@ redis_start
 export DEBUG=off SECURE_SSL_REDIRECT=off BENCHMARK_FLOOR=on EMAIL_URL=dummymail://
 export SECRET_KEY="bench-only-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 export ALLOWED_HOSTS="127.0.0.1,localhost,testserver" MEDIA_ROOT="$SVC_DIR/media"
+export CACHE_URL="redis://127.0.0.1:${REDIS_PORT}/2"
 PY=.venv/bin/python
 rm -rf var/bench
 

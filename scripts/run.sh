@@ -5,6 +5,8 @@ set -euo pipefail
 export DEBUG=${DEBUG:-on}
 . "$(dirname "$0")/setup.sh"
 
+# Cached page parts are keyed by data versions kept beside them; start clean in case the database was replaced.
+rm -rf var/cache
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py seed_demo
 

@@ -27,6 +27,8 @@ export SECRET_KEY="test-only-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z
 export ALLOWED_HOSTS="127.0.0.1,localhost,testserver"
 # The test client and live server speak plain HTTP; every other production hardening stays on.
 export SECURE_SSL_REDIRECT=off
+# The cache of rendered page parts on the test Redis, as in production (database 2; the broker uses 0 and 1).
+export CACHE_URL="redis://127.0.0.1:${REDIS_PORT}/2"
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export ASFPORTAL_TEST_COMMAND=1
 

@@ -26,6 +26,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts without cached page parts (the cache is the test Redis, shared with worker processes)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_plain(settings, tmp_path):
     # MD5 keeps logins fast in tests. live_server serves static files from the finders (unhashed names), so
     # the manifest storage is swapped for plain storage; scripts/test.sh runs collectstatic for the real one.

@@ -49,7 +49,12 @@ PAGES = [
     ("procurement:tender-list", None, _tenders, 8),
     ("companies:registry-list", "coordinator", _registry, 8),
     ("placements:participant-list", "coordinator", _participants, 7),
-    ("placements:capacity-search", "coordinator", _capacity, 8),
+    (
+        "placements:capacity-search",
+        "coordinator",
+        _capacity,
+        9,
+    ),  # count and page: the search runs in the database
 ]
 
 

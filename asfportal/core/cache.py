@@ -1,0 +1,84 @@
+"""Versioned caching of rendered page parts, invalidated by the data they show.
+
+A cached part names the datasets it is drawn from ("companies", "tenders", "placements"). Every save or delete of
+a model in a dataset (and every change of its many-to-many links) bumps the dataset's version through signals
+that the owning app connects in its AppConfig.ready(); the version is part of each cache key, so the next read
+renders afresh and nothing stale is ever served. Cached parts hold only what everyone may see (the public
+directory and tender list, the capacity search shared by all coordinators): never personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+# A safety net only: correctness comes from the versions.
+FRAGMENT_SECONDS = 600
+
+
+def _version_key(name: str) -> str:
+    return f"data-version:{name}"
+
+
+def data_versions(*names: str) -> str:
+    """The current versions of the named datasets, for a cache key (one cache round trip)."""
+    keys = [_version_key(name) for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # A version that was never set or was evicted starts from the clock, so it cannot repeat an old one.
+            found[key] = time.time_ns()
+            cache.add(key, found[key], None)
+            found[key] = cache.get(key, found[key])
+    return "-".join(str(found[key]) for key in keys)
+
+
+def bump(name: str) -> None:
+    """Mark a dataset changed: now, and again once the change commits. The second bump drops anything another
+    request cached from the old data while the transaction was still open."""
+
+    def increment():
+        try:
+            cache.incr(_version_key(name))
+        except ValueError:
+            cache.set(_version_key(name), time.time_ns(), None)
+
+    increment()
+    transaction.on_commit(increment)
+
+
+def invalidate_on_change(name: str, models: Iterable, m2m: Iterable = ()) -> None:
+    """Connect the signals that bump `name` when any of these models, or these many-to-many links, change."""
+
+    def handler(**kwargs):
+        bump(name)
+
+    for model in models:
+        post_save.connect(
+            handler, sender=model, weak=False, dispatch_uid=f"cache-{name}-save-{model._meta.label}"
+        )
+        post_delete.connect(
+            handler, sender=model, weak=False, dispatch_uid=f"cache-{name}-del-{model._meta.label}"
+        )
+    for through in m2m:
+        m2m_changed.connect(
+            handler, sender=through, weak=False, dispatch_uid=f"cache-{name}-m2m-{through._meta.label}"
+        )
+
+
+def cached_fragment(parts: tuple, render: Callable[[], str], seconds: int = FRAGMENT_SECONDS) -> SafeString:
+    """The rendered part for these key parts (plus the active language), rendering it only on a miss."""
+    raw = repr((parts, translation.get_language()))
+    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, seconds)
+    return mark_safe(html)

@@ -163,6 +163,14 @@ class Participant(BaseModel):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["code"]
+        indexes = [
+            # A coordinator's participant list: their organisation's participants still identifiable, by code.
+            models.Index(
+                fields=["organisation", "code"],
+                condition=Q(anonymised_at__isnull=True),
+                name="participant_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code

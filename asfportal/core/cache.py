@@ -82,3 +82,13 @@ def cached_fragment(parts: tuple, render: Callable[[], str], seconds: int = FRAG
         html = str(render())
         cache.set(key, html, seconds)
     return mark_safe(html)
+
+
+def cached_value(parts: tuple, compute: Callable[[], object], seconds: int = FRAGMENT_SECONDS):
+    """A computed value (figures, say) for these key parts, computing it only on a miss."""
+    key = "value:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

@@ -9,11 +9,11 @@ class CompaniesConfig(AppConfig):
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
 
-        from .models import Assessment, Company, ServiceCategory
+        from .models import Assessment, Company, ContactPerson, ServiceCategory
 
-        # The public directory's cached parts (companies/views.company_directory).
+        # The cached directory and company pages (companies/views.py).
         invalidate_on_change(
             "companies",
-            [Company, Assessment, ServiceCategory],
+            [Company, Assessment, ServiceCategory, ContactPerson],
             m2m=[Company.municipalities.through, Company.service_categories.through],
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core import uploads
-from asfportal.core.cache import cached_fragment, data_versions
+from asfportal.core.cache import cached_fragment, cached_value, data_versions
 from asfportal.core.exceptions import DomainError
 
 from . import exports, imports, permissions, selectors, services
@@ -74,7 +74,9 @@ def company_directory(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = permissions.get_company_for_view(request, pk)
-    context = selectors.company_page(company=company)
+    # What the page shows of the company is the same for everyone who may see it: kept until a company changes.
+    parts = ("company-page", company.pk, data_versions("companies"))
+    context = dict(cached_value(parts, lambda: selectors.company_page(company=company)))
     context["can_edit"] = permissions.represents(request.user, company)
     context["can_manage"] = permissions.is_coordinator(request.user)
     return render(request, "companies/company_detail.html", context)

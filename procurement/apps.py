@@ -9,9 +9,11 @@ class ProcurementConfig(AppConfig):
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
 
-        from .models import Award, Tender
+        from .models import Amendment, Award, Lot, Question, Tender, TenderDocument
 
-        # The public tender list's cached parts (procurement/views.tender_list).
+        # The cached tender list, tender pages and OCDS releases (procurement/views.py).
         invalidate_on_change(
-            "tenders", [Tender, Award], m2m=[Tender.municipalities.through, Tender.cpv_codes.through]
+            "tenders",
+            [Tender, Award, Lot, TenderDocument, Amendment, Question],
+            m2m=[Tender.municipalities.through, Tender.cpv_codes.through],
         )

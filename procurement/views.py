@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core import uploads
-from asfportal.core.cache import cached_fragment, data_versions
+from asfportal.core.cache import cached_fragment, cached_value, data_versions
 from asfportal.core.exceptions import DomainError
 
 from . import exports, permissions, selectors, services
@@ -62,7 +62,10 @@ def tender_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = permissions.get_tender_for_view(request, pk)
-    context = selectors.tender_page(tender=tender)
+    # The tender with its lots, documents, amendments, answered questions and awards is the same for everyone:
+    # kept until anything about tenders changes (the person-specific parts below are read each time).
+    parts = ("tender-page", tender.pk, data_versions("tenders"))
+    context = dict(cached_value(parts, lambda: selectors.tender_page(tender=tender)))
     company = permissions.represented_company(request.user)
     context["company"] = company
     context["can_manage"] = permissions.can_manage_tender(request.user, tender)
@@ -366,11 +369,15 @@ def ocds_releases(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def ocds_release(request: HttpRequest, pk: int) -> HttpResponse:
-    tender = get_object_or_404(exports.published_tenders(), pk=pk)
-    package = {**exports.package_header(), "releases": [exports.release(tender)]}
-    return HttpResponse(
-        json.dumps(package, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
+    def render_package() -> str:
+        tender = get_object_or_404(exports.published_tenders(), pk=pk)
+        return json.dumps(
+            {**exports.package_header(), "releases": [exports.release(tender)]}, ensure_ascii=False
+        )
+
+    # Kept until anything about tenders changes; publishedDate is then the time the package was made.
+    body = cached_fragment(("ocds-release", pk, data_versions("tenders")), render_package)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @login_not_required

@@ -80,7 +80,7 @@ def test_administrator_dashboard_uses_constant_queries(client, admin_user, djang
     # session, user, savepoint + release (ATOMIC_REQUESTS), users by role, organisations by kind, last heartbeat,
     # new accessibility reports, outbox counts, latest audit entries, unread notifications in the header; an
     # administrator has no organisation, so no colleagues.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(reverse("accounts:dashboard-administrator")).status_code == 200
 
 

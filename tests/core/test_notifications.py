@@ -187,7 +187,7 @@ def test_notification_list_shows_only_ones_own_in_constant_queries(
     notify(recipient=outsider, kind=KIND, key="theirs")
     client.force_login(coordinator)
     # session, user, savepoint + release, count + page of notifications, unread count in the header
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("core:notification-list"))
     assert len(response.context["page_obj"]) == rows
     assert all(n.recipient_id == coordinator.pk for n in response.context["page_obj"])

@@ -394,7 +394,7 @@ def test_the_report_pages_use_constant_queries(client, coordinator, django_asser
         report = _generate(coordinator)
     client.force_login(coordinator)
     # The page reads only the frozen figures, so its queries do not grow with the plans or the data behind them.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("policies:report-detail", args=[report.pk])).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("policies:reports")).status_code == 200

@@ -158,7 +158,7 @@ def test_officer_list_counts_answers_in_constant_queries(client, officer, rep, d
         Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
                                   submitted_at=timezone.now())  # fmt: skip
     client.force_login(officer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("procurement:officer-tender-list"))
     assert [t.submission_count for t in response.context["page_obj"]] == [1, 1, 1]
 

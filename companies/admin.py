@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -19,6 +20,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(SimpleHistoryAdmin):
+    # Web addresses typed without a scheme are read as https (Django 6's default; 5.2 warns without it).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "org_number", "legal_form", "status", "verified_until"]
     list_filter = ["status", "legal_form"]
     search_fields = ["name", "org_number"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
@@ -7,6 +8,8 @@ from .models import Organisation, User
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    # Web addresses typed without a scheme are read as https (Django 6's default; 5.2 warns without it).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "code", "region", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]

@@ -1,5 +1,6 @@
 """The one settings module of ASF-portalen, driven by the environment (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
+    "axes",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -70,7 +72,25 @@ MIDDLEWARE = [
     # Records which user made each change kept in a model's history (companies).
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed attempts for one e-mail address from one IP
+# address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; a successful login resets the count. Failed
+# attempts are recorded (admin: Axes > Access attempts / failures).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field is "username" (it holds the e-mail address); counted in lower case, as logins ignore case.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "asfportal.accounts.throttling.login_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Every failed attempt is also kept one by one, for the audit (admin: Axes > Access failures).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 ROOT_URLCONF = "asfportal.urls"
 WSGI_APPLICATION = "asfportal.wsgi.application"

@@ -126,3 +126,28 @@ def test_password_change_requires_the_old_password(client, coordinator):
     assert response.status_code == 200
     coordinator.refresh_from_db()
     assert coordinator.check_password(PASSWORD)
+
+
+def test_a_brute_force_login_is_locked_out_and_recorded(client, officer, settings):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    url = reverse("accounts:login")
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        # Changing the case of the address does not buy more attempts.
+        email = officer.email.upper() if attempt % 2 else officer.email
+        response = client.post(url, {"username": email, "password": "fel-lösenord"})
+        assert response.status_code == 200  # the form again, with the error
+    locked = client.post(url, {"username": officer.email, "password": "fel-lösenord"})
+    assert locked.status_code == 429
+    assert (
+        "Inloggningen med den här e-postadressen har misslyckats för många gånger" in locked.content.decode()
+    )
+    # Locked: even the right password is refused now, from this address.
+    assert client.post(url, {"username": officer.email, "password": PASSWORD}).status_code == 429
+    assert AccessFailureLog.objects.filter(username=officer.email).count() >= settings.AXES_FAILURE_LIMIT
+    assert (
+        AccessAttempt.objects.get(username=officer.email).failures_since_start >= settings.AXES_FAILURE_LIMIT
+    )
+    # Another network is not locked out with it (lock-out is per e-mail address and IP address).
+    other = client.post(url, {"username": officer.email, "password": PASSWORD}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 302

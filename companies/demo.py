@@ -24,6 +24,7 @@ from asfportal.core.demo import demo_seeder
 
 from . import services
 from .models import Company, ContactPerson, Representative, ServiceCategory
+from .validators import org_number_from_stem
 
 COORDINATOR_EMAIL = "samordnare@orebro.example"
 
@@ -483,18 +484,9 @@ COMPANIES: list[dict[str, Any]] = [
 ]
 
 
-def _luhn_check_digit(stem: str) -> int:
-    """Luhn over the nine digits: double every other digit, starting with the rightmost."""
-    total = 0
-    for position, char in enumerate(reversed(stem)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
-
-
 def _org_number(stem: str) -> str:
     """The normalised NNNNNN-NNNN form the registry stores, so the existence check matches."""
-    return f"{stem[:6]}-{stem[6:]}{_luhn_check_digit(stem)}"
+    return org_number_from_stem(stem)
 
 
 def _months_before(day: date, months: int) -> date:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from asfportal.core.scale import ScaleContext, bulk, scale_seeder
 
 from .models import Assessment, Company, ContactPerson, Representative, ServiceCategory, default_valid_until
+from .validators import org_number_from_stem
 
 TRADES = ["Café", "Catering", "Städ", "Flytt", "Trädgård", "Cykelverkstad", "Second hand", "Tvätteri", "Snickeri",
           "Fastighetsservice", "Bageri", "Tryckeri", "Lager och logistik", "Återbruk", "Hunddagis"]  # fmt: skip
@@ -17,14 +18,6 @@ PLACES = ["Norr", "Söder", "Väster", "Öster", "Centrum", "Bruket", "Hamnen", 
 # Share of companies per state: verified (valid), lapsed, not verified, under assessment, applied, closed.
 STATES = [("verified", 60), ("lapsed", 12), ("not_verified", 8), ("under_assessment", 8), ("applied", 6),
           ("closed", 6)]  # fmt: skip
-
-
-def _luhn(stem: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(stem)):
-        digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return f"{stem[:6]}-{stem[6:]}{(10 - total % 10) % 10}"
 
 
 def _assessment(company_id: int, coordinator_id: int, organisation_id: int, on, verified: bool) -> Assessment:
@@ -56,7 +49,7 @@ def seed_companies(ctx: ScaleContext) -> str:
         company = Company(
             name=f"{trade} {rng.choice(PLACES)} {n} ekonomisk förening",
             # 7698xxxxx: ekonomisk förening, a range the demo and the test factories never use.
-            org_number=_luhn(f"7698{n:05d}"),
+            org_number=org_number_from_stem(f"7698{n:05d}"),
             legal_form=Company.LegalForm.EKONOMISK_FORENING,
             status=state,
             verified_until=verified_until,

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
 from stdnum.se import orgnr as stdnum_orgnr
 
 # First digit of an organisationsnummer: the group of legal person (Skatteverket; domain notes §5).
@@ -64,3 +65,9 @@ def check_group_matches_legal_form(org_number: str, legal_form: str) -> None:
             },
             code="org_number_legal_form",
         )
+
+
+def org_number_from_stem(stem: str) -> str:
+    """The normalised NNNNNN-NNNN organisationsnummer for nine digits, with its Luhn check digit (demo and scale
+    data)."""
+    return f"{stem[:6]}-{stem[6:]}{luhn.calc_check_digit(stem)}"

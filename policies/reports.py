@@ -111,10 +111,9 @@ def _plans(organisation: Organisation, year: int, today: date) -> list[dict]:
             for item in progress["goals"]
         ]
         if progress["ungrouped"]:
-            ungrouped = progress["ungrouped"]
-            counting = [a for a in ungrouped if a.status != Activity.Status.CANCELLED]
-            percent = round(sum(a.percent for a in counting) / len(counting)) if counting else 0
-            groups.append((_("Activities without a goal"), percent, "", ungrouped))
+            groups.append(
+                (_("Activities without a goal"), progress["ungrouped_percent"], "", progress["ungrouped"])
+            )
         frozen.append(
             {
                 "title": plan.title,

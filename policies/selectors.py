@@ -57,11 +57,13 @@ def plan_progress(*, plan: ActionPlan, today: date) -> dict:
         percent, light = summary(items)
         goals.append({"goal": goal, "activities": items, "percent": percent, "light": light})
     ungrouped = groups.get(None, [])
+    ungrouped_percent, _light = summary(ungrouped)
     plan_percent, plan_light = summary(activities)
     return {
         "plan": plan,
         "goals": goals,
         "ungrouped": ungrouped,
+        "ungrouped_percent": ungrouped_percent,
         "percent": plan_percent,
         "light": plan_light,
     }

@@ -80,13 +80,22 @@ def kinds_offered_to(user) -> list[NotificationKind]:
     return [kind for kind in KINDS.values() if kind.offered_to(user)]
 
 
-def channel_for(user, kind: NotificationKind) -> str:
+def resolve_channel(user, kind: NotificationKind, chosen: str | None) -> str:
+    """The channel for a kind: always e-mail for a mandatory one, else the person's choice or the role default."""
     if kind.mandatory:
         return Channel.EMAIL_NOW
-    chosen = NotificationPreference.objects.filter(user=user, kind=kind.code).values_list(
-        "channel", flat=True
-    )
-    return chosen.first() or kind.default_for(user)
+    return chosen or kind.default_for(user)
+
+
+def channel_for(user, kind: NotificationKind) -> str:
+    chosen = None
+    if not kind.mandatory:
+        chosen = (
+            NotificationPreference.objects.filter(user=user, kind=kind.code)
+            .values_list("channel", flat=True)
+            .first()
+        )
+    return resolve_channel(user, kind, chosen)
 
 
 def notification_key(*, kind: str, recipient, subject_object: models.Model | None, due: date | None) -> str:

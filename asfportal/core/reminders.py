@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
-from .models import AccessibilityReport, Channel, Notification, NotificationPreference
-from .notifications import KINDS, build_notification, notification_key, notify
+from .models import AccessibilityReport, Notification, NotificationPreference
+from .notifications import KINDS, build_notification, notification_key, notify, resolve_channel
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,10 @@ def _record(batch: list[Reminder], counts: dict[str, int]) -> None:
     }
     notifications = []
     for key, r in fresh.items():
-        spec = KINDS[r.kind]
-        channel = Channel.EMAIL_NOW if spec.mandatory else chosen.get((r.recipient.pk, r.kind))
+        channel = resolve_channel(r.recipient, KINDS[r.kind], chosen.get((r.recipient.pk, r.kind)))
         notifications.append(
             build_notification(recipient=r.recipient, kind=r.kind, subject_object=r.subject_object, due=r.due,
-                               url=r.url, context=r.context, key=key, channel=channel or spec.default_for(r.recipient))
+                               url=r.url, context=r.context, key=key, channel=channel)
         )  # fmt: skip
     try:
         with transaction.atomic():

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -68,6 +71,9 @@ MIDDLEWARE = [
     # Login is the default; public pages opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then the second factor for the roles that need it (accounts/).
+    "asfportal.accounts.middleware.SessionTimeoutMiddleware",
+    "asfportal.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change kept in a model's history (companies).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -91,6 +97,30 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Every failed attempt is also kept one by one, for the audit (admin: Axes > Access failures).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Single sign-on with the municipality's OpenID Connect provider (Azure AD/Entra ID, Keycloak, Freja eID …):
+# off unless OIDC_RP_CLIENT_ID is set, then configured by environment variables alone (README "Single sign-on").
+# Only people who already have an active account here can sign in that way (matched by e-mail address); their
+# role and organisation are kept in the portal, never taken from the provider.
+OIDC_ENABLED = bool(env.str("OIDC_RP_CLIENT_ID", default=""))
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "asfportal.accounts.oidc.PortalOIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_CREATE_USER = False
+    OIDC_STORE_ID_TOKEN = False
+    LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+# Whether a sign-in through the provider counts as the second factor (set it only when the provider itself
+# demands multi-factor authentication of these users).
+OIDC_TRUSTS_MFA = env.bool("OIDC_TRUSTS_MFA", default=False)
+OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="")
 
 ROOT_URLCONF = "asfportal.urls"
 WSGI_APPLICATION = "asfportal.wsgi.application"
@@ -119,6 +149,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The local run has web, worker and beat writing to one file: wait for a lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# With persistent connections, check a kept connection before use: after a database restart the first request on
+# it would otherwise fail with a 500 (tests/core/test_backup.py restarts PostgreSQL under load).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -132,7 +165,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # one working day
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # one working day, however busy
+# A session left alone this long ends (accounts/middleware.SessionTimeoutMiddleware); a shared office computer
+# must not stay signed in to participants' data.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+# Coordinators, procurement officers and administrators must pass a TOTP second step (accounts/two_factor.py).
+# Off only where the municipality's single sign-on already demands a second factor (see OIDC_TRUSTS_MFA below).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "ASF-portalen"
 # Sessions are written to the database and read through the shared cache: one query less on every signed-in page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -1,5 +1,6 @@
 """Root URL configuration: the public core pages, accounts, the admin and language switching."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -20,3 +21,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    from asfportal.accounts import oidc
+
+    urlpatterns += oidc.urlpatterns

@@ -45,6 +45,30 @@ def _fast_and_plain(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_given(request, monkeypatch):
+    """A test client signed in with force_login has also passed the two-factor step, as every real session of
+    a coordinator, officer or administrator has: the permission tests are about what a *fully* signed-in user
+    may do. tests/accounts/test_two_factor.py marks its tests `two_factor_pending` to see the step itself.
+    """
+    if request.node.get_closest_marker("two_factor_pending"):
+        return
+    from django.test import Client
+
+    from asfportal.accounts import two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor.is_required(user):
+            session = self.session
+            session[two_factor.SESSION_KEY] = user.two_factor_epoch
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def municipality(db):
     return OrganisationFactory(kommun=True)

@@ -46,3 +46,36 @@ class PortalSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Save new password"))
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step: a six-digit code from the authenticator app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(submit_label or _("Continue"))
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=20,
+        help_text=_("Six digits."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

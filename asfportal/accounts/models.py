@@ -144,6 +144,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("may use the administration"), default=False, help_text=_("Gives access to the Django admin.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Bumped when an administrator resets the user's two-factor devices: a session verified under an older value
+    # is no longer verified, so a lost phone cannot keep an open session alive (accounts/two_factor.py).
+    two_factor_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

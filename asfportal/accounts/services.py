@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from asfportal.core.audit import audit
@@ -83,3 +83,96 @@ def _upsert(
         org.save(update_fields=["region", "updated_at"])
         counts["updated"] += 1
     return org
+
+
+# Two-factor authentication (accounts/two_factor.py says who needs it). Token checks run outside any atomic block
+# on purpose: django-otp saves its throttling counter on every failed guess, and a rollback would undo it.
+
+
+def two_factor_enrolment_start(*, user: User):
+    """The user's authenticator device waiting to be confirmed (one at most), created when there is none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def two_factor_enrolment_confirm(*, user: User, token: str) -> list[str]:
+    """Confirm the waiting device with a code from the app; returns the new recovery codes (shown once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        raise DomainError(_("Start the set-up again: no authenticator app is waiting to be confirmed."))
+    if not device.verify_token(_token_digits(token)):
+        raise DomainError(
+            _("The code is not correct. Check that the time on your phone is right and try the next code.")
+        )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        codes = _recovery_codes_replace(user)
+        audit(user, "accounts.two_factor.enabled", user)
+    return codes
+
+
+def two_factor_verify(*, user: User, token: str) -> bool:
+    """Check a code from the app, or a recovery code (which is used up). Failures are throttled and audited."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from .two_factor import RECOVERY_DEVICE_NAME, confirmed_totp_device
+
+    token = token.strip()
+    device = confirmed_totp_device(user)
+    if device is not None and device.verify_token(_token_digits(token)):
+        return True
+    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+    normalised = token.replace(" ", "").replace("-", "").lower()
+    if recovery is not None and normalised and recovery.verify_token(normalised):
+        audit(user, "accounts.two_factor.recovery_code_used", user)
+        return True
+    audit(user, "accounts.two_factor.failed", user)
+    return False
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    codes = _recovery_codes_replace(user)
+    audit(user, "accounts.two_factor.recovery_codes_regenerated", user)
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: User | None) -> None:
+    """An administrator's reset after a lost phone: devices removed, every verified session of the user ended.
+
+    The user sets up a new authenticator at their next sign-in.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(two_factor_epoch=models.F("two_factor_epoch") + 1)
+    user.refresh_from_db(fields=["two_factor_epoch"])
+    audit(actor, "accounts.two_factor.reset", user)
+
+
+def _token_digits(token: str) -> str:
+    # People type codes with a space in the middle, as many apps show them ("123 456").
+    return token.replace(" ", "").strip()
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .two_factor import RECOVERY_CODE_COUNT, RECOVERY_DEVICE_NAME
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

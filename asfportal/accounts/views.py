@@ -1,23 +1,48 @@
 """Login-related pages and the role-aware dashboards."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from . import notifications, permissions, selectors
-from .forms import EmailLoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
+from asfportal.core.exceptions import DomainError
+
+from . import notifications, permissions, selectors, services, two_factor
+from .forms import (
+    EmailLoginForm,
+    PortalPasswordChangeForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+    TwoFactorCodeForm,
+    TwoFactorSetupForm,
+)
 from .models import Role
 
 login = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", authentication_form=EmailLoginForm, redirect_authenticated_user=True
+    template_name="accounts/login.html",
+    authentication_form=EmailLoginForm,
+    redirect_authenticated_user=True,
+    extra_context={"oidc_enabled": settings.OIDC_ENABLED, "oidc_label": settings.OIDC_LOGIN_LABEL},
 )
 logout = auth_views.LogoutView.as_view()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "two_factor_required": two_factor.is_required(self.request.user),
+        }
+
     def form_valid(self, form):
         response = super().form_valid(form)
         notifications.password_changed_notify(user=form.user)
@@ -102,3 +127,102 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard_administrator.html",
         **selectors.administrator_overview(),
     )
+
+
+RECOVERY_CODES_SESSION_KEY = "two_factor_new_codes"
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second step: the page asked for, if it is one of ours, else the dashboard."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("accounts:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for the roles that must use it (accounts/two_factor.py)."""
+    user = request.user
+    next_url = _next_url(request)
+    if not two_factor.is_required(user) or two_factor.is_verified(request):
+        return redirect(next_url)
+    if two_factor.confirmed_totp_device(user) is None:
+        return redirect(reverse("accounts:two-factor-setup") + "?" + urlencode({"next": next_url}))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.two_factor_verify(user=user, token=form.cleaned_data["token"]):
+            two_factor.mark_verified(request)
+            left = two_factor.recovery_codes_left(user)
+            if left <= 3:
+                messages.warning(
+                    request,
+                    _("You have %(count)s recovery codes left. Create new ones under Recovery codes.")
+                    % {"count": left},
+                )
+            return redirect(next_url)
+        form.add_error(
+            "token",
+            _(
+                "The code is not correct. Check the time on your phone and try the next code; after several "
+                "wrong codes you must wait a little longer between attempts."
+            ),
+        )
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in of a role that must use two-factor authentication: connect an authenticator app."""
+    user = request.user
+    next_url = _next_url(request)
+    if not two_factor.is_required(user) or two_factor.is_verified(request):
+        return redirect(next_url)
+    if two_factor.confirmed_totp_device(user) is not None:
+        # Someone who knows only the password must not be able to swap in their own device: a confirmed
+        # device is replaced only after an administrator's reset.
+        return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": next_url}))
+    device = services.two_factor_enrolment_start(user=user)
+    form = TwoFactorSetupForm(request.POST or None, submit_label=_("Turn on two-factor authentication"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.two_factor_enrolment_confirm(user=user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            form.add_error("token", error.message)
+        else:
+            two_factor.mark_verified(request)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(reverse("accounts:two-factor-codes") + "?" + urlencode({"next": next_url}))
+
+    qr = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", title=_("QR code for your authenticator app")
+    )
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": qr,
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_codes(request: HttpRequest) -> HttpResponse:
+    """Recovery codes: shown once when created; a verified user can replace them (the old ones stop working)."""
+    if not two_factor.is_required(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_regenerate(user=request.user)
+        messages.success(request, _("New recovery codes are created; the old ones no longer work."))
+        return redirect("accounts:two-factor-codes")
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    context = {
+        "codes": codes,
+        "left": two_factor.recovery_codes_left(request.user),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/two_factor_codes.html", context)

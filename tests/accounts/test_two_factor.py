@@ -1,0 +1,312 @@
+"""Two-factor authentication for coordinators, procurement officers and administrators; session limits; SSO.
+
+These tests sign in through the real login form (or force_login without the conftest's verified session) to
+see the second step itself.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from asfportal.accounts import services, two_factor
+from asfportal.accounts.middleware import IDLE_KEY, STARTED_KEY
+from asfportal.core.models import AuditEntry
+from tests.accounts.factories import PASSWORD
+from tests.conftest import PROJECT_DIR
+
+pytestmark = [pytest.mark.django_db, pytest.mark.two_factor_pending]
+
+
+def code_for(device: TOTPDevice, offset_steps: int = 0) -> str:
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset_steps * device.step
+    return f"{totp.token():06d}"
+
+
+def log_in(client, user):
+    return client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+
+
+def enrol(user) -> TOTPDevice:
+    device = services.two_factor_enrolment_start(user=user)
+    services.two_factor_enrolment_confirm(user=user, token=code_for(device))
+    device.refresh_from_db()
+    return device
+
+
+def test_first_sign_in_sets_up_an_authenticator_and_shows_recovery_codes_once(client, officer):
+    response = log_in(client, officer)
+    # Login itself succeeds, then every page waits for the second factor; the first time, that is set-up.
+    dashboard = client.get(reverse("accounts:dashboard-procurement"))
+    assert dashboard.status_code == 302 and dashboard.url.startswith(reverse("accounts:two-factor"))
+    response = client.get(dashboard.url, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-setup"))
+    html = response.content.decode()
+    assert "Aktivera tvåfaktorautentisering" in html
+    assert "<svg" in html  # the QR code, inline: no image request, no third party
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+
+    wrong = client.post(
+        response.redirect_chain[-1][0], {"token": "000000" if code_for(device) != "000000" else "1"}
+    )
+    assert "Koden stämmer inte" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+
+    # The throttle of the wrong guess above must pass before the next try (django-otp: 1 s after 1 failure).
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
+    done = client.post(response.redirect_chain[-1][0], {"token": code_for(device)}, follow=True)
+    codes_page = done.content.decode()
+    assert done.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-codes"))
+    codes = StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)
+    assert len(codes) == two_factor.RECOVERY_CODE_COUNT
+    assert all(code in codes_page for code in codes)
+    # Shown once: the next visit only says how many are left.
+    again = client.get(reverse("accounts:two-factor-codes")).content.decode()
+    assert not any(code in again for code in codes)
+    assert "10 oanvända reservkoder" in again
+    assert client.get(reverse("accounts:dashboard-procurement")).status_code == 200
+    assert AuditEntry.objects.filter(action="accounts.two_factor.enabled", actor=officer).exists()
+
+
+@pytest.mark.parametrize("role_fixture", ["coordinator", "officer", "admin_user"])
+def test_until_the_second_factor_is_given_no_page_but_the_step_itself_opens(client, request, role_fixture):
+    user = request.getfixturevalue(role_fixture)
+    enrol(user)
+    log_in(client, user)
+    step = reverse("accounts:two-factor")
+    for url in [
+        reverse("accounts:dashboard"),
+        reverse("accounts:password-change"),
+        reverse("core:notification-list"),
+        reverse("core:home"),  # even public pages: the session is signed in but not yet trusted
+        "/admin/",
+        "/admin/accounts/user/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(step), url
+    # A POST is refused the same way (nothing is written by a half-signed-in session).
+    response = client.post(reverse("core:notification-mark-all-read"))
+    assert response.status_code == 302 and response.url == step
+    assert client.get(step).status_code == 200
+
+
+def test_a_code_from_the_app_opens_the_portal_and_cannot_be_used_twice(client, coordinator):
+    device = enrol(coordinator)
+    log_in(client, coordinator)
+    url = reverse("accounts:two-factor") + "?next=" + reverse("placements:participant-list")
+    code = code_for(device, offset_steps=1)  # the next step's code: the enrolment used this one
+    response = client.post(url, {"token": code[:3] + " " + code[3:]})  # as apps show it
+    assert response.status_code == 302 and response.url == reverse("placements:participant-list")
+    assert client.get(reverse("placements:participant-list")).status_code == 200
+
+    # Another browser with the same password and the same (already used) code gets nowhere.
+    other = client.__class__()
+    log_in(other, coordinator)
+    replay = other.post(reverse("accounts:two-factor"), {"token": code})
+    assert replay.status_code == 200 and "Koden stämmer inte" in replay.content.decode()
+    assert other.get(reverse("accounts:dashboard")).status_code == 302
+    assert AuditEntry.objects.filter(action="accounts.two_factor.failed", actor=coordinator).exists()
+
+
+def test_a_recovery_code_works_once(client, coordinator):
+    enrol(coordinator)
+    code = StaticToken.objects.filter(device__user=coordinator).first().token
+    log_in(client, coordinator)
+    response = client.post(reverse("accounts:two-factor"), {"token": code.upper()})
+    assert response.status_code == 302
+    assert not StaticToken.objects.filter(token=code, device__user=coordinator).exists()
+
+    client.post(reverse("accounts:logout"))
+    log_in(client, coordinator)
+    again = client.post(reverse("accounts:two-factor"), {"token": code})
+    assert again.status_code == 200 and "Koden stämmer inte" in again.content.decode()
+
+
+def test_guessing_is_throttled_even_with_the_right_code_after_failures(client, coordinator):
+    device = enrol(coordinator)
+    log_in(client, coordinator)
+    url = reverse("accounts:two-factor")
+    for guess in ["111111", "222222", "333333"]:
+        assert client.post(url, {"token": guess}).status_code == 200
+    device.refresh_from_db()
+    # django-otp makes the device wait 2^(n-1) seconds after n failures; guesses inside the wait are refused
+    # without being checked, so even the right code does not open the portal now.
+    assert device.throttling_failure_count >= 1
+    response = client.post(url, {"token": code_for(device, offset_steps=1)})
+    assert response.status_code == 200
+    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    # Once the wait is over, the right code works.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=device.throttling_failure_timestamp - timedelta(minutes=5)
+    )
+    response = client.post(url, {"token": code_for(device, offset_steps=1)})
+    assert response.status_code == 302
+
+
+def test_a_password_alone_cannot_replace_a_confirmed_authenticator(client, coordinator):
+    enrol(coordinator)
+    log_in(client, coordinator)
+    response = client.get(reverse("accounts:two-factor-setup"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:two-factor"))
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+
+
+def test_next_never_leads_to_another_site(client, coordinator):
+    device = enrol(coordinator)
+    log_in(client, coordinator)
+    response = client.post(
+        reverse("accounts:two-factor") + "?next=https://evil.example/", {"token": code_for(device, 1)}
+    )
+    assert response.status_code == 302 and response.url == reverse("accounts:dashboard")
+
+
+def test_company_representatives_sign_in_with_a_password(client, company_rep):
+    response = log_in(client, company_rep)
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:dashboard-company")).status_code == 200
+    assert client.get(reverse("accounts:two-factor-codes")).status_code == 403
+
+
+def test_an_administrators_reset_ends_verified_sessions_and_asks_for_a_new_set_up(
+    client, admin_user, coordinator
+):
+    device = enrol(coordinator)
+    log_in(client, coordinator)
+    client.post(reverse("accounts:two-factor"), {"token": code_for(device, 1)})
+    assert client.get(reverse("accounts:dashboard-coordinator")).status_code == 200
+
+    admin_client = client.__class__()
+    admin_client.force_login(admin_user)
+    session = admin_client.session
+    session[two_factor.SESSION_KEY] = admin_user.two_factor_epoch  # the administrator has passed the step
+    session.save()
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_two_factor", "_selected_action": [coordinator.pk]},
+        follow=True,
+    )
+    assert "återställdes för 1 användare" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert not StaticDevice.objects.filter(user=coordinator).exists()
+    assert AuditEntry.objects.filter(action="accounts.two_factor.reset", actor=admin_user).exists()
+    # The coordinator's open session is no longer trusted: back to the (new) set-up.
+    response = client.get(reverse("accounts:dashboard-coordinator"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-setup"))
+
+
+def test_the_admin_does_not_show_anyones_authenticator_secret_or_recovery_codes(client, admin_user):
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+
+
+def test_a_session_left_alone_ends_and_says_why(client, company_rep, settings):
+    client.force_login(company_rep)
+    assert client.get(reverse("accounts:dashboard-company")).status_code == 200
+    session = client.session
+    session[IDLE_KEY] = int(time.time()) - settings.SESSION_IDLE_MINUTES * 60 - 5
+    session.save()
+    response = client.get(reverse("accounts:dashboard-company"), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
+    assert "Du har loggats ut eftersom sessionen hade gått ut" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_busy_session_still_ends_after_a_working_day(client, company_rep, settings):
+    client.force_login(company_rep)
+    client.get(reverse("accounts:dashboard-company"))
+    session = client.session
+    session[STARTED_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 5
+    session[IDLE_KEY] = int(time.time())  # active a moment ago
+    session.save()
+    response = client.get(reverse("accounts:dashboard-company"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_active_session_stays_and_writes_the_clock_at_most_once_a_minute(client, company_rep):
+    client.force_login(company_rep)
+    client.get(reverse("accounts:dashboard-company"))
+    first = client.session[IDLE_KEY]
+    client.get(reverse("accounts:dashboard-company"))
+    assert client.session[IDLE_KEY] == first
+    assert client.get(reverse("accounts:dashboard-company")).status_code == 200
+
+
+SSO_ENV = {
+    "OIDC_RP_CLIENT_ID": "asf-portal",
+    "OIDC_RP_CLIENT_SECRET": "hemligt",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://idp.kommun.example/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://idp.kommun.example/token",
+    "OIDC_OP_USER_ENDPOINT": "https://idp.kommun.example/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://idp.kommun.example/jwks",
+    "OIDC_LOGIN_LABEL": "Logga in med Kommun-ID",
+}
+
+# Run in a fresh process (settings read the environment once). It has no test database, so its sessions are
+# kept in signed cookies; nothing else is changed.
+SSO_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client()
+login = client.get("/konto/logga-in/").content.decode()
+assert "Logga in med Kommun-ID" in login and "/oidc/authenticate/" in login, login
+start = client.get("/oidc/authenticate/")
+assert start.status_code == 302, start.status_code
+assert start.url.startswith("https://idp.kommun.example/authorize?"), start.url
+assert "client_id=asf-portal" in start.url and "state=" in start.url and "nonce=" in start.url, start.url
+print("SSO OK")
+"""
+
+
+def test_single_sign_on_is_switched_on_by_environment_variables_alone():
+    """With only the README's OIDC_* variables set, the login page offers the provider and sends people there."""
+    env = {**os.environ, **SSO_ENV, "DJANGO_SETTINGS_MODULE": "asfportal.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SSO_PROBE],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "SSO OK" in result.stdout
+
+
+def test_single_sign_on_only_admits_existing_active_accounts(settings, coordinator, company_rep):
+    for key, value in SSO_ENV.items():
+        setattr(settings, key, value)
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_CREATE_USER = False
+    from asfportal.accounts.oidc import PortalOIDCBackend
+
+    backend = PortalOIDCBackend()
+    found = backend.filter_users_by_claims({"email": coordinator.email.upper(), "email_verified": True})
+    assert list(found) == [coordinator]
+    assert not backend.filter_users_by_claims({"email": "ny@kommun.example"}).exists()
+    assert not backend.filter_users_by_claims({"email": coordinator.email, "email_verified": False}).exists()
+    company_rep.is_active = False
+    company_rep.save()
+    assert not backend.filter_users_by_claims({"email": company_rep.email}).exists()
+    # The provider's claims never change role or organisation here.
+    before = (coordinator.role, coordinator.organisation_id)
+    backend.update_user(coordinator, {"email": coordinator.email, "role": "administrator"})
+    coordinator.refresh_from_db()
+    assert (coordinator.role, coordinator.organisation_id) == before

@@ -310,3 +310,20 @@ def test_single_sign_on_only_admits_existing_active_accounts(settings, coordinat
     backend.update_user(coordinator, {"email": coordinator.email, "role": "administrator"})
     coordinator.refresh_from_db()
     assert (coordinator.role, coordinator.organisation_id) == before
+
+
+def test_the_printed_demo_logins_pass_the_second_step_with_the_demo_code(client, capsys):
+    from django.core.management import call_command
+
+    from asfportal.accounts.demo_two_factor import DEMO_TOTP_KEY_BASE32, demo_code
+    from asfportal.accounts.models import User
+    from asfportal.core.management.commands.seed_demo import DEMO_PASSWORD
+
+    call_command("seed_demo", "--allow-production")
+    printed = capsys.readouterr().out
+    assert DEMO_TOTP_KEY_BASE32 in printed and "manage.py demo_code" in printed
+    coordinator = User.objects.get(email="samordnare@orebro.example")
+    client.post(reverse("accounts:login"), {"username": coordinator.email, "password": DEMO_PASSWORD})
+    response = client.post(reverse("accounts:two-factor"), {"token": demo_code()})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:dashboard-coordinator")).status_code == 200

@@ -349,7 +349,7 @@ CONTENT_SECURITY_POLICY = {
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_REFERRER_POLICY = "same-origin"  # no address of ours leaves for another site
 SESSION_COOKIE_HTTPONLY = True
 
 # Production hardening: on whenever DEBUG is off. TLS ends at the municipality's proxy, which sets

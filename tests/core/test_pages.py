@@ -1,6 +1,7 @@
 """Public pages: the Swedish start page, security headers, error pages, language switching, accessibility reports."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -97,3 +98,38 @@ def test_an_english_browser_still_gets_swedish_until_the_visitor_chooses(client)
     response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert '<html lang="sv">' in response.content.decode()
     assert response.headers["Content-Language"] == "sv"
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_response_carries_the_security_headers_over_https(client, coordinator, signed_in):
+    """The suite runs with DEBUG off: the headers a browser gets in production, on a public and a signed-in page."""
+    if signed_in:
+        client.force_login(coordinator)
+    url = reverse("accounts:dashboard-coordinator") if signed_in else "/"
+    response = client.get(url, secure=True)
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in response.headers["Content-Security-Policy"]
+    assert policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+
+
+def test_session_and_csrf_cookies_are_secure_and_the_session_one_unreadable_by_script(client, company_rep):
+    from tests.accounts.factories import PASSWORD
+
+    client.get(reverse("accounts:login"), secure=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": company_rep.email, "password": PASSWORD}, secure=True
+    )
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    csrf = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert csrf["secure"]

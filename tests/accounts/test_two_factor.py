@@ -327,3 +327,56 @@ def test_the_printed_demo_logins_pass_the_second_step_with_the_demo_code(client,
     response = client.post(reverse("accounts:two-factor"), {"token": demo_code()})
     assert response.status_code == 302
     assert client.get(reverse("accounts:dashboard-coordinator")).status_code == 200
+
+
+def _every_url():
+    """One concrete path for every URL pattern of the project (the admin included), with sample arguments.
+
+    The two-factor middleware answers before any view runs, so the objects need not exist; each argument gets
+    the first sample value its pattern accepts.
+    """
+    import uuid
+    from itertools import product
+
+    from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+    samples = [1, "x", "accounts", str(uuid.UUID(int=1)), "MQ"]
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                regex = entry.pattern.regex
+                # Named groups are keyword arguments; a pattern with only unnamed groups takes positional ones.
+                yield f"{namespace}{entry.name}", list(regex.groupindex) or [None] * regex.groups
+
+    for name, params in walk(get_resolver()):
+        for values in product(samples, repeat=len(params)):
+            try:
+                if params and params[0] is None:
+                    yield name, reverse(name, args=values)
+                else:
+                    yield name, reverse(name, kwargs=dict(zip(params, values, strict=True)))
+                break
+            except NoReverseMatch:
+                continue
+        else:
+            raise AssertionError(f"no sample path for {name}")
+
+
+def test_every_url_of_the_project_waits_for_the_second_factor(client, coordinator, admin_user):
+    """Not a sample: each URL pattern, so a page added later cannot be reached with the password alone."""
+    step = reverse("accounts:two-factor")
+    urls = list(_every_url())
+    assert len(urls) > 100  # the walk found the project's URLs, the admin's included
+    for user in (coordinator, admin_user):
+        client.force_login(user)  # signed in with the password; the second step not yet taken
+        for name, url in urls:
+            if name in two_factor.EXEMPT_URL_NAMES:
+                continue
+            for method in (client.get, client.post):
+                response = method(url)
+                assert response.status_code == 302, (user.role, name, url, response.status_code)
+                assert response.url.startswith(step), (user.role, name, url, response.url)
+        client.logout()

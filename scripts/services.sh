@@ -8,6 +8,8 @@ PG_PORT=${PG_PORT:-54329}
 REDIS_PORT=${REDIS_PORT:-63799}
 PG_OS_USER=${PG_OS_USER:-postgres}
 PG_DB=${PG_DB:-asfportal}
+# manage.py backup/restore take pg_dump/pg_restore from PG_BIN: the same major version as this server.
+export PG_BIN PG_OS_USER
 
 _pg() { runuser -u "$PG_OS_USER" -- "$PG_BIN/$1" "${@:2}"; }
 
@@ -30,6 +32,10 @@ pg_stop() {
   [ -s "$SVC_DIR/pg/data/postmaster.pid" ] && _pg pg_ctl -D "$SVC_DIR/pg/data" -m fast -w stop >/dev/null 2>&1
   return 0
 }
+
+# A crash-like stop (SIGQUIT to every backend, no checkpoint): the next pg_start runs crash recovery. The
+# durability test in tests/core/test_backup.py restarts the server this way during a burst of writes.
+pg_crash() { _pg pg_ctl -D "$SVC_DIR/pg/data" -m immediate -w stop >/dev/null; }
 
 redis_start() {
   local d="$SVC_DIR/redis" i

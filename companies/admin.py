@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from asfportal.core.admin import PortalAdmin, PortalAdminMixin
+
 from .models import (
     Assessment,
     ChangeRequest,
@@ -19,18 +21,19 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(PortalAdminMixin, SimpleHistoryAdmin):
     # Web addresses typed without a scheme are read as https (Django 6's default; 5.2 warns without it).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "org_number", "legal_form", "status", "verified_until"]
     list_filter = ["status", "legal_form"]
     search_fields = ["name", "org_number"]
     filter_horizontal = ["municipalities", "service_categories"]
+    readonly_fields = ["audit_trail"]
     inlines = [ContactInline]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(PortalAdmin):
     """Assessments are evidence: read-only here; coordinators record them in the portal."""
 
     list_display = ["company", "assessed_on", "is_verified", "valid_until", "assessed_by"]
@@ -44,12 +47,12 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(PortalAdmin):
     list_display = ["company", "status", "requested_by", "created_at", "decided_by"]
     list_filter = ["status"]
     list_select_related = ["company", "requested_by", "decided_by"]
 
 
-admin.site.register(ServiceCategory)
-admin.site.register(Representative)
-admin.site.register(Invitation)
+admin.site.register(ServiceCategory, PortalAdmin)
+admin.site.register(Representative, PortalAdmin)
+admin.site.register(Invitation, PortalAdmin)

@@ -268,6 +268,10 @@ class Placement(BaseModel):
     def __str__(self) -> str:
         return f"{self.participant.code} @ {self.company.name}"
 
+    def audit_label(self) -> str:
+        # The audit trail outlives the participant's erasure and anonymisation, so it never holds the code.
+        return f"#{self.pk} @ {self.company.name}"
+
 
 class FollowUp(BaseModel):
     class Kind(models.TextChoices):

@@ -97,10 +97,13 @@ def plan_save(
     clean_or_raise(plan)
     plan.save()
     existing = {goal.title for goal in plan.goals.all()}
+    added = []
     for order, title in enumerate(goals, start=1):
         if title not in existing:
             Goal.objects.create(plan=plan, title=title, order=order)
-    audit(actor, "policies.plan.saved", plan)
+            added.append(title)
+    # Goals are made only here, so the plan's entry says which were added.
+    audit(actor, "policies.plan.saved", plan, goals_added=added)
     return plan
 
 

@@ -1,19 +1,41 @@
 """Admin for procurement. Submissions are deliberately not registered: answers stay sealed until the deadline
-for everyone, administrators included, and are read through the officers' pages after it."""
+for everyone, administrators included, and are read through the officers' pages after it. Nor do answers show
+anywhere else in the admin: not in a deletion summary, and not in the audit trail before the deadline."""
 
 from django.contrib import admin
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import Award, CpvCode, Tender
+from asfportal.core.admin import PortalAdmin, hide_audit_entries, unlisted_in_deletions
+
+from .models import Award, CpvCode, Submission, Tender
+
+unlisted_in_deletions(
+    Submission, _("Answers to tenders (not listed: they are read only through the buyer's own pages)")
+)
+
+
+@hide_audit_entries
+def _entries_of_sealed_answers(entries):
+    """Who answered, replaced or declined a tender stays out of the audit trail's pages until its deadline."""
+    sealed = Tender.objects.filter(submission_deadline_at__gt=timezone.now()).values(
+        key=Cast("pk", output_field=CharField())
+    )
+    return entries.exclude(
+        object_type="procurement.tender", action__startswith="procurement.submission.", object_id__in=sealed
+    )
 
 
 @admin.register(CpvCode)
-class CpvCodeAdmin(admin.ModelAdmin):
+class CpvCodeAdmin(PortalAdmin):
     list_display = ["code", "label", "is_social_service"]
     search_fields = ["code", "label"]
 
 
 @admin.register(Tender)
-class TenderAdmin(admin.ModelAdmin):
+class TenderAdmin(PortalAdmin):
     list_display = ["title", "buyer", "legal_basis", "status", "submission_deadline_at"]
     list_filter = ["status", "legal_basis"]
     search_fields = ["title", "procurement_id"]
@@ -26,8 +48,9 @@ class TenderAdmin(admin.ModelAdmin):
         "submission_deadline_at",
         "procurement_id",
         "notice_url",
+        "audit_trail",
     ]
     readonly_fields = fields
 
 
-admin.site.register(Award)
+admin.site.register(Award, PortalAdmin)

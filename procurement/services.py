@@ -293,7 +293,10 @@ def _notify_followers(tender: Tender, kind: str, *, context: dict) -> None:
 
 @transaction.atomic
 def tender_watch(*, tender: Tender, user: User) -> None:
-    Watch.objects.get_or_create(tender=tender, user=user)
+    """Follow a tender (a document download does it): changes, answers to questions and the award reach the user."""
+    _watch, created = Watch.objects.get_or_create(tender=tender, user=user)
+    if created:
+        audit(user, "procurement.tender.watched", tender)
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ echo "==> queries per page at demo scale"
 $PY scripts/bench.py queries demo
 echo "==> seed_scale ${SCALE_ARGS:-}"
 # shellcheck disable=SC2086
-$PY manage.py seed_scale ${SCALE_ARGS:-}
+$PY manage.py seed_scale --allow-production ${SCALE_ARGS:-}
 $PY manage.py shell -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
 echo "==> jobs"
 $PY scripts/bench.py jobs

@@ -6,7 +6,8 @@ Like the demo password, the key is public; seed_demo and demo_code refuse to run
 from base64 import b32encode
 from binascii import hexlify
 
-DEMO_TOTP_KEY = b"ASF-portalen-demo-26"  # 20 bytes, as RFC 4226 recommends  # nosec B105 - demo only, public
+# 20 bytes, as RFC 4226 recommends; public like the demo password.
+DEMO_TOTP_KEY = b"ASF-portalen-demo-26"  # nosec B105  # demo only: seed_demo and demo_code refuse DEBUG off
 DEMO_TOTP_KEY_BASE32 = b32encode(DEMO_TOTP_KEY).decode()
 
 

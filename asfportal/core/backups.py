@@ -12,7 +12,7 @@ import io
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404  # runs pg_dump/pg_restore only, with argument lists, no shell
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -136,7 +136,7 @@ def pg_tool(program: str) -> str:
 
 
 def _run(program: str, arguments: list[str], target: PgTarget) -> None:
-    result = subprocess.run(
+    result = subprocess.run(  # nosec B603  # a fixed PostgreSQL tool from PG_BIN or PATH, list arguments, no shell
         [pg_tool(program), *arguments], env=target.tool_env(), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:

@@ -4,11 +4,13 @@ from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
 from asfportal.accounts import services as account_services
+from asfportal.accounts import two_factor
+from asfportal.accounts.demo_two_factor import DEMO_TOTP_KEY_BASE32, demo_authenticator_add
 from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.demo import SEEDERS
 
 # Known demo password, printed by the command: demo data must never reach a production database.
-DEMO_PASSWORD = "Demo-ASF-2026!"
+DEMO_PASSWORD = "Demo-ASF-2026!"  # nosec B105  # public by design; handle() refuses to run with DEBUG off
 
 # A small, realistic setting in Örebro län: the region, a few of its municipalities, a samordningsförbund whose
 # members follow Finsam (2003:1210) (state agencies, the region and municipalities), Arbetsförmedlingen,
@@ -56,10 +58,18 @@ class Command(BaseCommand):
             ]
             for seeder in SEEDERS:
                 seeder(self.stdout)
+            for user in users:
+                if two_factor.is_required(user):
+                    demo_authenticator_add(user)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /konto/logga-in/ with:"))
         for user in users:
             org = f" ({user.organisation})" if user.organisation else ""
             self.stdout.write(f"  {user.get_role_display():<28} {user.email:<34} {DEMO_PASSWORD}{org}")
+        self.stdout.write(
+            "Coordinators, procurement officers and the administrator also give a code (two-factor):\n"
+            f"  add the key {DEMO_TOTP_KEY_BASE32} to an authenticator app (time-based), or print the current code\n"
+            "  with: .venv/bin/python manage.py demo_code"
+        )
 
     def _organisations(self) -> dict[str, Organisation]:
         by_name = {}

@@ -1,6 +1,7 @@
 import random
 import time
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -22,7 +23,8 @@ SIZES = {
     "plans": 1500,
     "activities": 25_000,
 }
-SCALE_PASSWORD = "Skala-ASF-2026!"
+# Known benchmark password, printed by the command: like seed_demo, it refuses to run with DEBUG off unless told.
+SCALE_PASSWORD = "Skala-ASF-2026!"  # nosec B105  # public by design; handle() refuses to run with DEBUG off
 LARGEST_CODE = "0180"  # Stockholm
 
 
@@ -40,8 +42,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2026, help="random seed: the same seed gives the same data"
         )
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Seed even when DEBUG is off (the benchmark)."
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError("seed_scale creates users with a known password; run it with DEBUG=on only.")
         if User.objects.filter(email__endswith="@scale.example").exists():
             raise CommandError("The national dataset is already here; seed_scale runs once per database.")
         sizes = {name: max(1, round(options[name] * options["fraction"])) for name in SIZES}
@@ -50,7 +57,7 @@ class Command(BaseCommand):
         ctx = ScaleContext(
             sizes=sizes,
             today=timezone.localdate(),
-            rng=random.Random(options["seed"]),
+            rng=random.Random(options["seed"]),  # nosec B311  # reproducible test data, not a secret
             password_hash=make_password(SCALE_PASSWORD),
         )
         with transaction.atomic():

@@ -1,7 +1,7 @@
 """Who may do what in the ASF registry: predicates and fetch helpers (404 for what one may not see)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from asfportal.accounts.models import Role, User
@@ -73,5 +73,8 @@ def get_change_request_for_decision(request: HttpRequest, pk: int) -> ChangeRequ
 def get_assessment_for_evidence(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(Assessment.objects.select_related("company"), pk=pk)
     if not can_see_evidence(request.user, assessment.company):
+        # Another company's evidence is not found for a representative, as that company's other pages are.
+        if request.user.role == Role.COMPANY_REPRESENTATIVE:
+            raise Http404
         raise PermissionDenied
     return assessment

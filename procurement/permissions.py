@@ -51,15 +51,22 @@ def require_company(request: HttpRequest):
 
 
 def get_question_for_answer(request: HttpRequest, pk: int) -> Question:
-    question = get_object_or_404(Question.objects.select_related("tender"), pk=pk)
-    if not can_manage_tender(request.user, question.tender):
-        raise PermissionDenied
-    return question
+    """A question to the officer's own organisation's tender; another organisation's is not found."""
+    require_officer(request)
+    return get_object_or_404(
+        Question.objects.select_related("tender"), pk=pk, tender__buyer_id=request.user.organisation_id
+    )
 
 
 def get_submission_for_evaluation(request: HttpRequest, pk: int) -> Submission:
-    """An answer is readable by the buyer's officers once the deadline has passed, and by nobody before."""
-    submission = get_object_or_404(Submission.objects.select_related("tender", "company"), pk=pk)
-    if not can_manage_tender(request.user, submission.tender) or submission.tender.is_sealed():
+    """An answer is readable by the buyer's officers once the deadline has passed, and by nobody before; another
+    organisation's officers do not find it (404), as they do not find its tender."""
+    require_officer(request)
+    submission = get_object_or_404(
+        Submission.objects.select_related("tender", "company"),
+        pk=pk,
+        tender__buyer_id=request.user.organisation_id,
+    )
+    if submission.tender.is_sealed():
         raise PermissionDenied
     return submission

@@ -13,3 +13,12 @@ def assert_visit(client, request, url: str, visitor: str, want) -> None:
         assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
     else:
         assert response.status_code == want, f"{visitor} on {url}"
+
+
+def assert_post(client, request, url: str, visitor: str, want) -> None:
+    """tests.matrix.assert_visit with a POST (no data); a 302 must not be the login page's."""
+    if visitor != "anonymous":
+        client.force_login(request.getfixturevalue(visitor))
+    response = client.post(url)
+    to_login = response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    assert (response.status_code, to_login) == ((302, True) if want == "login" else (want, False)), visitor

@@ -21,16 +21,21 @@ from companies.models import ChangeRequest, ServiceCategory
 from procurement.models import Award, CpvCode
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields
 from tests.companies.test_views import MATRIX as COMPANIES
+from tests.companies.test_views import VISITORS as COMPANIES_VISITORS
 from tests.matrix import assert_visit
 from tests.placements.test_views import MATRIX as PLACEMENTS
+from tests.placements.test_views import VISITORS as PLACEMENTS_VISITORS
 from tests.policies.test_annual_report import MATRIX as REPORTS
+from tests.policies.test_annual_report import VISITORS as REPORTS_VISITORS
 from tests.policies.test_policies import MATRIX as POLICIES
+from tests.policies.test_policies import VISITORS as POLICIES_VISITORS
 from tests.procurement.factories import TenderFactory
 from tests.procurement.test_views import MATRIX as PROCUREMENT
+from tests.procurement.test_views import VISITORS as PROCUREMENT_VISITORS
 
 pytestmark = pytest.mark.django_db
 
-VISITORS = ["anonymous", "coordinator", "outsider", "officer", "company_rep", "admin_user"]
+VISITORS = CORE_VISITORS = ["anonymous", "coordinator", "outsider", "officer", "company_rep", "admin_user"]
 # name: (arguments, expected answer per visitor); "login" is a redirect to the login page, 302 another redirect.
 CORE_AND_ACCOUNTS = {
     "core:home": ([], [200, 200, 200, 200, 200, 200]),
@@ -71,6 +76,38 @@ def _patterns(resolver=None, namespace=""):
             yield from _patterns(entry, inner)
         elif isinstance(entry, URLPattern):
             yield f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>"
+
+
+# The seven kinds of visitor the issue names, and the fixture that plays each in every app's matrix. Core and
+# account pages hold no company's objects, so one representative stands for both representative columns there.
+KINDS = {
+    "anonymous": "anonymous",
+    "coordinator of the owning organisation": "coordinator",
+    "coordinator of another organisation": "outsider",
+    "procurement officer": "officer",
+    "representative of the owning company": "rep",
+    "representative of another company": "other_rep",
+    "administrator": "admin_user",
+}
+
+
+@pytest.mark.parametrize(
+    ("matrix_visitors", "renamed"),
+    [
+        (CORE_VISITORS, {"rep": "company_rep", "other_rep": "company_rep"}),
+        (COMPANIES_VISITORS, {}),
+        # In procurement the owning organisation is the buyer: its officer owns the tender.
+        (PROCUREMENT_VISITORS, {}),
+        (PLACEMENTS_VISITORS, {}),
+        (POLICIES_VISITORS, {}),
+        (REPORTS_VISITORS, {"rep": "company_rep"}),
+    ],
+)
+def test_every_matrix_has_a_column_for_each_kind_of_visitor(matrix_visitors, renamed):
+    missing = [
+        kind for kind, fixture in KINDS.items() if renamed.get(fixture, fixture) not in matrix_visitors
+    ]
+    assert missing == [], f"matrix {matrix_visitors} has no column for {missing}"
 
 
 def test_every_url_pattern_has_an_expected_answer_for_every_role():
@@ -182,7 +219,14 @@ ADMIN_OBJECTS_NOT_TRIED: dict[str, str] = {}  # label: why no object can be made
 _AXES_FIELDS = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "person@example.se",
                 "http_accept": "text/html", "path_info": "/konto/logga-in/"}  # fmt: skip
 ADMIN_OBJECT_PAGES = ["change", "delete", "history"]
-ADMIN_VISITORS = ["anonymous", "coordinator", "outsider", "officer", "company_rep", "admin_user"]
+ADMIN_VISITORS = CORE_VISITORS = [
+    "anonymous",
+    "coordinator",
+    "outsider",
+    "officer",
+    "company_rep",
+    "admin_user",
+]
 
 
 def _admin_labels() -> list[str]:

@@ -10,7 +10,7 @@ from asfportal.core.models import Notification
 from companies import services
 from companies.models import Assessment, ChangeRequest, Company
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields, luhn_complete
-from tests.matrix import assert_visit
+from tests.matrix import assert_post, assert_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -26,33 +26,35 @@ def other_rep():
 
 
 # Every companies URL, with the expected status per visitor: anonymous, coordinator, procurement officer,
-# representative of the company, representative of another company, administrator.
-# "login" = redirected to the login page.
+# representative of the company, representative of another company, administrator, coordinator of another
+# organisation. The registry is shared by all organisations (CompanyQuerySet.visible_to), so the last column is the
+# coordinator's; a company's own pages answer another company's representative 404 (not theirs), 403 to roles that
+# never use them. "login" = redirected to the login page.
 MATRIX = {
-    "company-directory": ([], [200, 200, 200, 200, 200, 200]),
-    "company-apply": ([], [200, 200, 200, 200, 200, 200]),
-    "company-detail": (["pk"], [200, 200, 200, 200, 200, 200]),
-    "company-detail-unlisted": (["unlisted_pk"], [404, 200, 200, 404, 404, 200]),
-    "company-edit": (["pk"], ["login", 403, 403, 200, 404, 403]),
-    "company-facts": (["pk"], ["login", 403, 403, 200, 404, 403]),
-    "my-company": ([], ["login", 404, 404, 302, 302, 404]),
-    "open-data-json": ([], [200, 200, 200, 200, 200, 200]),
-    "open-data-csv": ([], [200, 200, 200, 200, 200, 200]),
-    "registry-list": ([], ["login", 200, 403, 403, 403, 200]),
-    "company-create": ([], ["login", 200, 403, 403, 403, 200]),
-    "company-manage": (["pk"], ["login", 200, 403, 403, 403, 200]),
-    "company-assess": (["pk"], ["login", 200, 403, 403, 403, 403]),
-    "company-invite": (["pk"], ["login", 200, 403, 403, 403, 200]),
-    "company-close": (["pk"], ["login", 200, 403, 403, 403, 200]),
-    "change-request-list": ([], ["login", 200, 403, 403, 403, 200]),
-    "change-request-decide": (["cr_pk"], ["login", 200, 403, 403, 403, 200]),
-    "evidence-download": (["assessment_pk", "field"], ["login", 200, 403, 200, 403, 200]),
-    "invitation-accept": (["token"], [200, 200, 200, 200, 200, 200]),
-    "company-import": ([], ["login", 200, 403, 403, 403, 200]),
-    "company-import-confirm": ([], ["login", 405, 405, 405, 405, 405]),
-    "company-import-template": ([], ["login", 200, 403, 403, 403, 200]),
+    "company-directory": ([], [200, 200, 200, 200, 200, 200, 200]),
+    "company-apply": ([], [200, 200, 200, 200, 200, 200, 200]),
+    "company-detail": (["pk"], [200, 200, 200, 200, 200, 200, 200]),
+    "company-detail-unlisted": (["unlisted_pk"], [404, 200, 200, 404, 404, 200, 200]),
+    "company-edit": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    "company-facts": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    "my-company": ([], ["login", 404, 404, 302, 302, 404, 404]),
+    "open-data-json": ([], [200, 200, 200, 200, 200, 200, 200]),
+    "open-data-csv": ([], [200, 200, 200, 200, 200, 200, 200]),
+    "registry-list": ([], ["login", 200, 403, 403, 403, 200, 200]),
+    "company-create": ([], ["login", 200, 403, 403, 403, 200, 200]),
+    "company-manage": (["pk"], ["login", 200, 403, 403, 403, 200, 200]),
+    "company-assess": (["pk"], ["login", 200, 403, 403, 403, 403, 200]),
+    "company-invite": (["pk"], ["login", 200, 403, 403, 403, 200, 200]),
+    "company-close": (["pk"], ["login", 200, 403, 403, 403, 200, 200]),
+    "change-request-list": ([], ["login", 200, 403, 403, 403, 200, 200]),
+    "change-request-decide": (["cr_pk"], ["login", 200, 403, 403, 403, 200, 200]),
+    "evidence-download": (["assessment_pk", "field"], ["login", 200, 403, 200, 404, 200, 200]),
+    "invitation-accept": (["token"], [200, 200, 200, 200, 200, 200, 200]),
+    "company-import": ([], ["login", 200, 403, 403, 403, 200, 200]),
+    "company-import-confirm": ([], ["login", 405, 405, 405, 405, 405, 405]),
+    "company-import-template": ([], ["login", 200, 403, 403, 403, 200, 200]),
 }
-VISITORS = ["anonymous", "coordinator", "officer", "rep", "other_rep", "admin_user"]
+VISITORS = ["anonymous", "coordinator", "officer", "rep", "other_rep", "admin_user", "outsider"]
 
 
 def test_the_matrix_lists_every_companies_url():
@@ -93,6 +95,30 @@ def test_every_companies_url_answers_each_visitor_as_expected(
     arg_names, expected = MATRIX[name]
     url = reverse(f"companies:{name.removesuffix('-unlisted')}", args=[values[a] for a in arg_names])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+
+
+# The URLs that answer a GET with 405 (above), tried with a POST without data: a coordinator's import confirmation
+# without a preview in the session is sent back to the upload (302); roles that never import are refused (403).
+POST_ONLY = {
+    "company-import-confirm": ([], ["login", 302, 403, 403, 403, 302, 302]),
+}
+
+
+def test_the_post_only_list_has_every_url_that_refuses_a_get():
+    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
+
+
+@pytest.mark.parametrize("name", list(POST_ONLY))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_post_only_companies_url_answers_each_visitor_as_expected(client, request, name, visitor_index):
+    _args, expected = POST_ONLY[name]
+    url = reverse(f"companies:{name}")
+    visitor = VISITORS[visitor_index]
+    if visitor != "anonymous":
+        request.getfixturevalue(visitor)  # a representative's fixture makes their company
+    before = Company.objects.count()
+    assert_post(client, request, url, visitor, expected[visitor_index])
+    assert Company.objects.count() == before  # nothing was imported
 
 
 @pytest.mark.parametrize("rows", [10, 1000])

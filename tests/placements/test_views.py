@@ -10,7 +10,7 @@ from placements import services
 from placements.models import AccessLogEntry, Participant
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
-from tests.matrix import assert_visit
+from tests.matrix import assert_post, assert_visit
 from tests.placements.factories import OfferFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,17 +66,45 @@ def test_the_matrix_lists_every_placements_url():
     assert {p.name for p in urlpatterns} == set(MATRIX)
 
 
+def _values(coordinator, rep) -> dict[str, int]:
+    offer, participant, placement = _setup(coordinator, rep)
+    return {"offer": offer.pk, "participant": participant.pk, "placement": placement.pk,
+            "follow_up": placement.follow_ups.first().pk}  # fmt: skip
+
+
 @pytest.mark.parametrize("name", list(MATRIX))
 @pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
 def test_every_placements_url_answers_each_visitor_as_expected(
     client, request, coordinator, rep, name, visitor_index
 ):
-    offer, participant, placement = _setup(coordinator, rep)
-    values = {"offer": offer.pk, "participant": participant.pk, "placement": placement.pk,
-              "follow_up": placement.follow_ups.first().pk}  # fmt: skip
+    values = _values(coordinator, rep)
     arg_names, expected = MATRIX[name]
     url = reverse(f"placements:{name}", args=[values[a] for a in arg_names])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+
+
+# The URLs that answer a GET with 405 (above), tried with a POST without data: the referring organisation's
+# coordinator's is carried out or refused with a message and redirected (302); another organisation's coordinator
+# does not find the participant or placement (404); every other role is refused (403).
+POST_ONLY = {
+    "consent-withdraw": (["participant"], ["login", 302, 404, 403, 403, 403, 403]),
+    "placement-start": (["placement"], ["login", 302, 404, 403, 403, 403, 403]),
+}
+
+
+def test_the_post_only_list_has_every_url_that_refuses_a_get():
+    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
+
+
+@pytest.mark.parametrize("name", list(POST_ONLY))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_post_only_placements_url_answers_each_visitor_as_expected(
+    client, request, coordinator, rep, name, visitor_index
+):
+    values = _values(coordinator, rep)
+    arg_names, expected = POST_ONLY[name]
+    url = reverse(f"placements:{name}", args=[values[a] for a in arg_names])
+    assert_post(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
 def test_every_view_of_a_participant_is_logged_for_the_organisation(client, coordinator):

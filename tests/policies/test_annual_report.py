@@ -24,7 +24,7 @@ from policies import services
 from policies.models import ActionPlan, Activity, AnnualReport, ContractTotal, Goal, Indicator
 from procurement.models import Award, Tender
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.companies.factories import CompanyFactory, assessment_fields
+from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields
 from tests.matrix import assert_visit
 from tests.placements.factories import OfferFactory, ParticipantFactory
 from tests.procurement.factories import TenderFactory
@@ -288,13 +288,23 @@ def test_a_bad_year_gets_a_clear_message_and_saves_nothing(client, coordinator):
     assert not AnnualReport.objects.exists()
 
 
-VISITORS = ["anonymous", "coordinator", "outsider", "officer", "company_rep", "admin_user"]
+@pytest.fixture
+def other_rep(other_municipality):
+    """A representative of a company in another organisation's area (company_rep has no company)."""
+    company = CompanyFactory(verified=True)
+    company.municipalities.add(other_municipality)
+    return RepresentativeFactory(company=company).user
+
+
+# Reports and follow-ups are the coordinator's organisation's: another organisation's coordinator gets 404 for them
+# (not theirs); every other role, representatives included, gets 403 (only coordinators go there).
+VISITORS = ["anonymous", "coordinator", "outsider", "officer", "company_rep", "admin_user", "other_rep"]
 MATRIX = {
-    "reports": ["login", 200, 200, 403, 403, 403],
-    "report-detail": ["login", 200, 404, 403, 403, 403],
-    "report-status": ["login", 200, 404, 403, 403, 403],
-    "report-download": ["login", 200, 404, 403, 403, 403],
-    "activity-followup": ["login", 200, 404, 403, 403, 403],
+    "reports": ["login", 200, 200, 403, 403, 403, 403],
+    "report-detail": ["login", 200, 404, 403, 403, 403, 403],
+    "report-status": ["login", 200, 404, 403, 403, 403, 403],
+    "report-download": ["login", 200, 404, 403, 403, 403, 403],
+    "activity-followup": ["login", 200, 404, 403, 403, 403, 403],
 }
 
 

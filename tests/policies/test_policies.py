@@ -12,7 +12,8 @@ from asfportal.core.models import Notification
 from policies import selectors, services
 from policies.models import ActionPlan, Activity, ContactPerson, Goal, Policy
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.matrix import assert_visit
+from tests.companies.factories import CompanyFactory, RepresentativeFactory
+from tests.matrix import assert_post, assert_visit
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -136,22 +137,41 @@ def test_reminders_for_review_late_activities_and_forbund_reports(coordinator):
     )
 
 
-VISITORS = ["anonymous", "coordinator", "outsider", "officer", "admin_user"]
+@pytest.fixture
+def rep(municipality):
+    """A representative of a company working in the coordinator's municipality (policies belong to organisations,
+    so a company is the organisation's only in that sense)."""
+    company = CompanyFactory(verified=True, name="Kafé Gemenskap")
+    company.municipalities.add(municipality)
+    return RepresentativeFactory(company=company).user
+
+
+@pytest.fixture
+def other_rep(other_municipality):
+    company = CompanyFactory(verified=True, name="Returbutiken")
+    company.municipalities.add(other_municipality)
+    return RepresentativeFactory(company=company).user
+
+
+# Expected status per visitor; "login" = sent to the login page. The data are the coordinator's organisation's:
+# another organisation's coordinator gets 404 for them (not theirs) and 403 where only coordinators go, as every
+# other role; representatives, of a company near by or elsewhere, read the public pages only.
+VISITORS = ["anonymous", "coordinator", "outsider", "officer", "admin_user", "rep", "other_rep"]
 MATRIX = {
-    "contact-index": ([], [200, 200, 200, 200, 200]),
-    "organisation-page": (["org"], [200, 200, 200, 200, 200]),
-    "policy-public": (["adopted_policy"], [200, 200, 200, 200, 200]),
-    "plan-public": (["plan"], [200, 200, 200, 200, 200]),
-    "steering": ([], ["login", 200, 200, 403, 403]),
-    "contact-delete": (["contact"], ["login", 405, 405, 405, 405]),
-    "policy-create": ([], ["login", 200, 200, 403, 403]),
-    "policy-edit": (["draft_policy"], ["login", 200, 404, 403, 403]),
-    "plan-create": ([], ["login", 200, 200, 403, 403]),
-    "plan-manage": (["plan"], ["login", 200, 404, 403, 403]),
-    "plan-edit": (["plan"], ["login", 200, 404, 403, 403]),
-    "activity-create": (["plan"], ["login", 200, 404, 403, 403]),
-    "activity-edit": (["plan", "activity"], ["login", 200, 404, 403, 403]),
-    "activity-progress": (["activity"], ["login", 200, 404, 403, 403]),
+    "contact-index": ([], [200, 200, 200, 200, 200, 200, 200]),
+    "organisation-page": (["org"], [200, 200, 200, 200, 200, 200, 200]),
+    "policy-public": (["adopted_policy"], [200, 200, 200, 200, 200, 200, 200]),
+    "plan-public": (["plan"], [200, 200, 200, 200, 200, 200, 200]),
+    "steering": ([], ["login", 200, 200, 403, 403, 403, 403]),
+    "contact-delete": (["contact"], ["login", 405, 405, 405, 405, 405, 405]),
+    "policy-create": ([], ["login", 200, 200, 403, 403, 403, 403]),
+    "policy-edit": (["draft_policy"], ["login", 200, 404, 403, 403, 403, 403]),
+    "plan-create": ([], ["login", 200, 200, 403, 403, 403, 403]),
+    "plan-manage": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
+    "plan-edit": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
+    "activity-create": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
+    "activity-edit": (["plan", "activity"], ["login", 200, 404, 403, 403, 403, 403]),
+    "activity-progress": (["activity"], ["login", 200, 404, 403, 403, 403, 403]),
 }
 
 
@@ -186,3 +206,28 @@ def test_every_policies_url_answers_each_visitor_as_expected(
     arg_names, expected = MATRIX[name]
     url = reverse(f"policies:{name}", args=[values[a] for a in arg_names])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+
+
+# The URLs that answer a GET with 405 (above), tried with a POST without data: the organisation's coordinator's is
+# carried out (302); another organisation's coordinator does not find the contact (404); other roles get 403.
+POST_ONLY = {
+    "contact-delete": (["contact"], ["login", 302, 404, 403, 403, 403, 403]),
+}
+
+
+def test_the_post_only_list_has_every_url_that_refuses_a_get():
+    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
+
+
+@pytest.mark.parametrize("name", list(POST_ONLY))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_post_only_policies_url_answers_each_visitor_as_expected(
+    client, request, coordinator, name, visitor_index
+):
+    contact = ContactPerson.objects.create(
+        organisation=coordinator.organisation, name="A", responsibility="external"
+    )
+    arg_names, expected = POST_ONLY[name]
+    url = reverse(f"policies:{name}", args=[{"contact": contact.pk}[a] for a in arg_names])
+    assert_post(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+    assert ContactPerson.objects.filter(pk=contact.pk).exists() == (expected[visitor_index] != 302)

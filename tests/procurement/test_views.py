@@ -17,7 +17,7 @@ from procurement import services
 from procurement.models import Lot, Submission, Tender, TenderDocument, Watch
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.conftest import PROJECT_DIR
-from tests.matrix import assert_visit
+from tests.matrix import assert_post, assert_visit
 from tests.procurement.factories import TenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,34 +43,47 @@ def outsider_officer(other_municipality):
     return UserFactory(role="procurement_officer", organisation=other_municipality)
 
 
-VISITORS = ["anonymous", "officer", "outsider_officer", "coordinator", "rep", "admin_user"]
-# Expected status per visitor; "login" = sent to the login page.
+VISITORS = [
+    "anonymous",
+    "officer",
+    "outsider_officer",
+    "coordinator",
+    "rep",
+    "admin_user",
+    "other_rep",
+    "outsider",
+]
+# Expected status per visitor; "login" = sent to the login page. The data belong to the officer's organisation (the
+# buyer) and the rep's company (the answers): another organisation's officer gets 404 for the buyer's tenders and
+# answers (not theirs), 403 where no officer may go; another company's representative answers public tenders like
+# any company, and no representative reads answers (403). Tenders are no coordinator's, whichever organisation:
+# the coordinator of another organisation (outsider) sees what the coordinator sees.
 MATRIX = {
-    "tender-list": ([], [200] * 6),
-    "tender-detail": (["open"], [200] * 6),
-    "tender-detail-draft": (["draft"], [404, 200, 404, 404, 404, 404]),
-    "question-ask": (["open"], ["login", 405, 405, 405, 405, 405]),
-    "submission-submit": (["open"], ["login", 403, 403, 403, 200, 403]),
-    "submission-decline": (["open"], ["login", 403, 403, 403, 200, 403]),
-    "tender-ics": (["open"], [200] * 6),
-    "document-download": (["document"], [200] * 6),
-    "saved-search-list": ([], ["login", 403, 403, 403, 200, 403]),
-    "saved-search-delete": (["search"], ["login", 405, 405, 405, 405, 405]),
-    "officer-tender-list": ([], ["login", 200, 200, 403, 403, 403]),
-    "tender-create": ([], ["login", 200, 200, 403, 403, 403]),
-    "tender-manage": (["open"], ["login", 200, 404, 403, 403, 403]),
-    "tender-edit": (["draft"], ["login", 200, 404, 403, 403, 403]),
-    "tender-publish": (["draft"], ["login", 405, 405, 405, 405, 405]),
-    "document-add": (["open"], ["login", 405, 405, 405, 405, 405]),
-    "tender-amend": (["open"], ["login", 200, 404, 403, 403, 403]),
-    "tender-award": (["closed"], ["login", 200, 404, 403, 403, 403]),
-    "tender-cancel": (["open"], ["login", 200, 404, 403, 403, 403]),
-    "question-answer": (["question"], ["login", 405, 405, 405, 405, 405]),
-    "submission-detail": (["sealed_submission"], ["login", 403, 403, 403, 403, 403]),
-    "submission-detail-open": (["open_submission"], ["login", 200, 403, 403, 403, 403]),
-    "ocds-releases": ([], [200] * 6),
-    "ocds-release": (["open"], [200] * 6),
-    "tenders-ics": ([], [200] * 6),
+    "tender-list": ([], [200] * 8),
+    "tender-detail": (["open"], [200] * 8),
+    "tender-detail-draft": (["draft"], [404, 200, 404, 404, 404, 404, 404, 404]),
+    "question-ask": (["open"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "submission-submit": (["open"], ["login", 403, 403, 403, 200, 403, 200, 403]),
+    "submission-decline": (["open"], ["login", 403, 403, 403, 200, 403, 200, 403]),
+    "tender-ics": (["open"], [200] * 8),
+    "document-download": (["document"], [200] * 8),
+    "saved-search-list": ([], ["login", 403, 403, 403, 200, 403, 200, 403]),
+    "saved-search-delete": (["search"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "officer-tender-list": ([], ["login", 200, 200, 403, 403, 403, 403, 403]),
+    "tender-create": ([], ["login", 200, 200, 403, 403, 403, 403, 403]),
+    "tender-manage": (["open"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "tender-edit": (["draft"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "tender-publish": (["draft"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "document-add": (["open"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "tender-amend": (["open"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "tender-award": (["closed"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "tender-cancel": (["open"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "question-answer": (["question"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "submission-detail": (["sealed_submission"], ["login", 403, 404, 403, 403, 403, 403, 403]),
+    "submission-detail-open": (["open_submission"], ["login", 200, 404, 403, 403, 403, 403, 403]),
+    "ocds-releases": ([], [200] * 8),
+    "ocds-release": (["open"], [200] * 8),
+    "tenders-ics": ([], [200] * 8),
 }
 
 
@@ -81,11 +94,24 @@ def test_the_matrix_lists_every_procurement_url():
     assert names == {name.removesuffix("-draft").removesuffix("-open") for name in MATRIX}
 
 
-@pytest.mark.parametrize("name", list(MATRIX))
-@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
-def test_every_procurement_url_answers_each_visitor_as_expected(
-    client, request, officer, rep, name, visitor_index
-):
+# The URLs that answer a GET with 405 (above), tried with a POST without data: the owner's is carried out or refused
+# with a message and redirected (302); the officer of another organisation and the representative of another company
+# do not find the buyer's or the company's objects (404), and other roles are refused (403).
+POST_ONLY = {
+    "question-ask": (["open"], ["login", 403, 403, 403, 302, 403, 302, 403]),
+    "saved-search-delete": (["search"], ["login", 403, 403, 403, 302, 403, 404, 403]),
+    "tender-publish": (["draft"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+    "document-add": (["open"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+    "question-answer": (["question"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+}
+
+
+def test_the_post_only_list_has_every_url_that_refuses_a_get():
+    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
+
+
+def _matrix_values(officer, rep) -> dict[str, int]:
+    """The URL arguments of the matrices: objects of the officer's organisation (the buyer) and the rep's company."""
     from procurement.models import SavedSearch
 
     buyer = officer.organisation
@@ -101,7 +127,7 @@ def test_every_procurement_url_answers_each_visitor_as_expected(
     document = TenderDocument.objects.create(
         tender=open_tender, title="Förfrågningsunderlag", file=SimpleUploadedFile("fu.pdf", b"%PDF-1.4")
     )
-    values = {
+    return {
         "open": open_tender.pk,
         "draft": TenderFactory(buyer=buyer).pk,
         "closed": closed.pk,
@@ -111,10 +137,29 @@ def test_every_procurement_url_answers_each_visitor_as_expected(
         "sealed_submission": sealed.pk,
         "open_submission": opened.pk,
     }
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_procurement_url_answers_each_visitor_as_expected(
+    client, request, officer, rep, name, visitor_index
+):
+    values = _matrix_values(officer, rep)
     arg_names, expected = MATRIX[name]
     url_name = name.removesuffix("-draft").removesuffix("-open")
     url = reverse(f"procurement:{url_name}", args=[values[a] for a in arg_names])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+
+
+@pytest.mark.parametrize("name", list(POST_ONLY))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_every_post_only_procurement_url_answers_each_visitor_as_expected(
+    client, request, officer, rep, name, visitor_index
+):
+    values = _matrix_values(officer, rep)
+    arg_names, expected = POST_ONLY[name]
+    url = reverse(f"procurement:{name}", args=[values[a] for a in arg_names])
+    assert_post(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
 def test_the_public_page_shows_answers_to_questions_without_naming_the_asker(client, officer, rep):

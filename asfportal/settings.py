@@ -27,6 +27,7 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "asfportal.core.views.csrf_failure"  # the Swedish page, rendered with the request
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Rendered page parts (asfportal/core/cache.py). One cache for every process: the web server and the Celery
 # worker both change data, and each change must reach the others. The default, a file cache under var/, serves

@@ -11,6 +11,8 @@ admin.site.site_header = _("ASF-portalen administration")
 admin.site.site_title = _("ASF-portalen")
 admin.site.index_title = _("Administration")
 
+handler400 = "asfportal.core.views.bad_request"
+
 urlpatterns = [
     path("", include("asfportal.core.urls")),
     path("", include("asfportal.accounts.urls")),

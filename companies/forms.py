@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
-from asfportal.core.forms import submit_helper
+from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
 from asfportal.core.widgets import NameChoiceField, QuickSelect
 
@@ -143,7 +143,7 @@ class CompanyProfileForm(forms.ModelForm):
         self.helper = submit_helper(_("Save profile"))
 
 
-class CompanyFactsForm(forms.ModelForm):
+class CompanyFactsForm(ModelLimitsMixin, forms.ModelForm):
     """The facts the criteria rest on: saving makes a change request for a coordinator."""
 
     class Meta:
@@ -174,7 +174,7 @@ def _check_upload(upload):
     return check_document(upload, max_bytes=MAX_EVIDENCE_BYTES)
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(ModelLimitsMixin, forms.ModelForm):
     class Meta:
         model = Assessment
         fields = [
@@ -313,4 +313,6 @@ ContactFormSet = forms.formset_factory(
     extra=1,
     can_delete=True,
     max_num=10,
+    # A post claiming more forms is refused without building them (Django's default builds up to 1,000 more).
+    absolute_max=10,
 )

@@ -79,11 +79,7 @@ def read_table(upload) -> list[dict[str, str]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DomainError(_("Save the CSV file as UTF-8 and try again.")) from error
-        try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;")
-        except csv.Error:  # one column, or no comma or semicolon: read as plain comma-separated
-            dialect = csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
+        table = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     else:
         raise DomainError(_("Upload a CSV or XLSX file."))
     if not table:
@@ -98,6 +94,15 @@ def read_table(upload) -> list[dict[str, str]]:
     if len(rows) > MAX_ROWS:
         raise DomainError(_("At most %(max)s rows can be imported at a time.") % {"max": MAX_ROWS})
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """Comma or semicolon (Excel's Swedish export), whichever splits the heading row into more known headings.
+
+    csv.Sniffer guessed from the first rows and gave up on rows of uneven length (a cell with a semicolon in
+    it, trailing cells left out), reading a semicolon file as one column: "the file lacks the columns"."""
+    headings = text.split("\n", 1)[0]
+    return max(",;", key=lambda d: len({h.strip().lower() for h in headings.split(d)} & set(COLUMNS)))
 
 
 def validate_rows(raw_rows: list[dict[str, str]]) -> list[ImportRow]:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
-from asfportal.core.forms import submit_helper
+from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.widgets import NameChoiceField, QuickSelect
 from companies.models import ServiceCategory
 
@@ -94,7 +94,7 @@ class ParticipantForm(GuardedForm, forms.ModelForm):
         return initials
 
 
-class PlacementForm(GuardedForm, forms.ModelForm):
+class PlacementForm(GuardedForm, ModelLimitsMixin, forms.ModelForm):
     class Meta:
         model = Placement
         fields = [
@@ -143,6 +143,14 @@ class PlacementEndForm(GuardedForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].initial = timezone.localdate()
         self.helper = submit_helper(_("End the placement"))
+
+    def clean_ended_on(self):
+        # The placement is recorded as ended now; a date ahead is a typing error (and 9999-12-31 would leave no
+        # room for the follow-up 90 days later).
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > timezone.localdate():
+            raise forms.ValidationError(_("The end date cannot be in the future."))
+        return ended_on
 
 
 class FollowUpForm(GuardedForm, forms.Form):

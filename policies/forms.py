@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
-from asfportal.core.forms import submit_helper
+from asfportal.core.forms import ModelLimitsMixin, submit_helper
 
 from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Indicator, Milestone, Policy
 
@@ -62,7 +62,7 @@ class PlanForm(forms.ModelForm):
         return [line.strip()[:300] for line in self.cleaned_data["goals"].splitlines() if line.strip()]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelLimitsMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -121,7 +121,8 @@ class ContractTotalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Save the contract value"))
+        # Shown beside the report form, whose button has the default id.
+        self.helper = submit_helper(_("Save the contract value"), css_id="submit-id-contract-total")
 
     def validate_unique(self):
         # Saving a year again replaces its figure (the service updates the existing row).
@@ -171,9 +172,11 @@ class MilestoneForm(forms.ModelForm):
         }
 
 
+# absolute_max: a post claiming more forms is refused without building them (Django's default builds up to
+# 1,000 more than max_num, and the page would render them all).
 IndicatorFormSet = forms.modelformset_factory(
-    Indicator, form=IndicatorForm, extra=1, can_delete=True, max_num=30
+    Indicator, form=IndicatorForm, extra=1, can_delete=True, max_num=30, absolute_max=30
 )
 MilestoneFormSet = forms.modelformset_factory(
-    Milestone, form=MilestoneForm, extra=1, can_delete=True, max_num=30
+    Milestone, form=MilestoneForm, extra=1, can_delete=True, max_num=30, absolute_max=30
 )

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
-from asfportal.core.forms import submit_helper
+from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
 from asfportal.core.widgets import NameChoiceField, QuickSelect
 
-from .models import CpvCode, Tender, cpv_check_digit
+from .models import CpvCode, Submission, Tender, cpv_check_digit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -37,7 +37,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class TenderForm(forms.ModelForm):
+class TenderForm(ModelLimitsMixin, forms.ModelForm):
     cpv_codes = forms.ModelMultipleChoiceField(
         label=_("CPV codes"),
         queryset=CpvCode.objects.all(),
@@ -169,7 +169,8 @@ class AnswerQuestionForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(ModelLimitsMixin, forms.Form):
+    limits_model = Submission  # the counts are saved on the answer
     message = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
     )

@@ -3,16 +3,18 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessibilityReport, Channel
 from .notifications import channel_for, kinds_offered_to
 
 
-def submit_helper(label) -> FormHelper:
-    """A crispy FormHelper that renders the form with one submit button."""
+def submit_helper(label, css_id: str | None = None) -> FormHelper:
+    """A crispy FormHelper that renders the form with one submit button; a second form on the same page needs
+    its own `css_id` for the button (crispy derives the id from the name, and ids are unique per page)."""
     helper = FormHelper()
-    helper.add_input(Submit("submit", label))
+    helper.add_input(Submit("submit", label, css_id=css_id))
     return helper
 
 
@@ -47,3 +49,25 @@ class NotificationPreferencesForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save settings")))
+
+
+class ModelLimitsMixin:
+    """For a ModelForm that checks only the shape of input and leaves the model's full_clean to the service (its
+    _post_clean does nothing): gives each number field the limits of its model field, that is the column's range
+    (2147483647 for an integer column) and the model's own MinValue/MaxValue validators. Without them a number
+    the database cannot hold passes the form and the service's full_clean raises a ValidationError no view
+    expects: a 500 instead of an error beside the field. A plain Form names its model in `limits_model`."""
+
+    limits_model = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        opts = (self.limits_model or self._meta.model)._meta
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.IntegerField | forms.DecimalField):
+                continue
+            try:
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            field.validators += [v for v in model_field.validators if v not in field.validators]

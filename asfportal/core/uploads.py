@@ -1,5 +1,7 @@
 """Uploaded documents: checked by content, not by name, and served only through permission-checked views."""
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ def check_document(upload, *, max_bytes: int):
         return upload
     if upload.size > max_bytes:
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
-    extension = upload.name.rsplit(".", 1)[-1].lower()
+    # The extension as the models' FileExtensionValidator reads it: "pdf" or ".pdf" alone have none.
+    extension = Path(upload.name).suffix[1:].lower()
     head = upload.read(8)
     upload.seek(0)
     if extension not in MAGIC or not head.startswith(MAGIC[extension]):

@@ -81,3 +81,17 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings are saved."))
         return redirect("core:notification-preferences")
     return render(request, "core/notification_preferences.html", {"form": form})
+
+
+# Django's own CSRF-failure and bad-request views render their templates without the request, so the header would
+# show the signed-out menu and forms on the page would lack their token; these give the templates the request.
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "400.html", status=400)

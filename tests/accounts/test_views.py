@@ -158,3 +158,39 @@ def test_a_brute_force_login_is_locked_out_and_recorded(client, officer, setting
     # Another network is not locked out with it (lock-out is per e-mail address and IP address).
     other = client.post(url, {"username": officer.email, "password": PASSWORD}, REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("new_password", "swedish_reason"),
+    [
+        ("Kort-1", "för kort"),  # fewer than 12 characters
+        ("password1234", "för vanligt"),  # on Django's list of 20,000 common passwords
+        ("736154029381", "enbart numeriskt"),
+        (None, "alltför likt"),  # the user's own e-mail address
+    ],
+)
+def test_weak_passwords_are_refused_in_swedish_and_nothing_changes(
+    client, company_rep, new_password, swedish_reason
+):
+    new_password = new_password or company_rep.email
+    client.force_login(company_rep)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 200
+    assert swedish_reason in response.content.decode()
+    company_rep.refresh_from_db()
+    assert company_rep.check_password(PASSWORD)
+
+
+def test_a_strong_password_is_accepted(client, company_rep):
+    client.force_login(company_rep)
+    strong = "Vinter-Bro-Kaffe-71"
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong},
+    )
+    assert response.status_code == 302
+    company_rep.refresh_from_db()
+    assert company_rep.check_password(strong)

@@ -118,9 +118,13 @@ if OIDC_ENABLED:
     OIDC_CREATE_USER = False
     OIDC_STORE_ID_TOKEN = False
     LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
-# Whether a sign-in through the provider counts as the second factor (set it only when the provider itself
-# demands multi-factor authentication of these users).
+# Whether a sign-in through the provider counts as the second factor: only when its ID token says several
+# factors were used (amr contains "mfa"), and never for administrators.
 OIDC_TRUSTS_MFA = env.bool("OIDC_TRUSTS_MFA", default=False)
+# The expected `iss` of ID tokens (strongly recommended: with a multi-tenant provider, tokens of other tenants
+# would otherwise be accepted), and whether the e-mail claim must come with email_verified=true.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_REQUIRE_VERIFIED_EMAIL = env.bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
 OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="")
 
 ROOT_URLCONF = "asfportal.urls"

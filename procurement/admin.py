@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.core.admin import PortalAdmin, hide_audit_entries, unlisted_in_deletions
 
-from .models import Award, CpvCode, Submission, Tender
+from .models import Award, CpvCode, Decline, Submission, Tender
 
 unlisted_in_deletions(
     Submission, _("Answers to tenders (not listed: they are read only through the buyer's own pages)")
+)
+# Who declined to answer is as sealed as who answered (its audit entries are hidden until the deadline too).
+unlisted_in_deletions(
+    Decline, _("Declined tenders (not listed: they are read only through the buyer's own pages)")
 )
 
 

@@ -281,12 +281,12 @@ class World:
 
         return TOTPDevice.objects.create(user=self.coordinator, name="authenticator", confirmed=True)
 
-    @property
-    def enrolling_device(self):
+    @cached_property
+    def enrolling_key(self):
         from asfportal.accounts import services
 
-        # The device the set-up page shows (made by the first visit, then the same one).
-        return services.two_factor_enrolment_start(user=self.coordinator)
+        # The key the set-up page shows this session (put in the session by _enrolling).
+        return services.two_factor_enrolment_key()
 
     @cached_property
     def municipality(self):
@@ -381,6 +381,23 @@ def _unverified(world: World, client: Client, url: str) -> str:
     return url
 
 
+def _enrolling(world: World, client: Client, url: str) -> str:
+    """An unverified session in the middle of setting up its authenticator, with a key the test knows."""
+    from asfportal.accounts.views import PENDING_KEY_SESSION_KEY
+
+    _unverified(world, client, url)
+    session = client.session
+    session[PENDING_KEY_SESSION_KEY] = world.enrolling_key
+    session.save()
+    return url
+
+
+def _totp_key(key: str) -> str:
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(bytes.fromhex(key)).token():06d}"
+
+
 def _totp(device) -> str:
     from django_otp.oath import TOTP
 
@@ -449,7 +466,7 @@ REGISTRY: dict[str, Entry] = {
                                              valid=lambda w: {"new_password1": "Ny-Lösen-Häst-2026", "new_password2": "Ny-Lösen-Häst-2026"}),
     "accounts:two-factor": Entry("coordinator", setup=_second_step_pending, valid=lambda w: {"token": _totp(w.totp_device)},
                                  logs=("core.AuditEntry",)),  # a wrong code is audited, by design
-    "accounts:two-factor-setup": Entry("coordinator", setup=_unverified, valid=lambda w: {"token": _totp(w.enrolling_device)}),
+    "accounts:two-factor-setup": Entry("coordinator", setup=_enrolling, valid=lambda w: {"token": _totp_key(w.enrolling_key)}),
     "accounts:two-factor-codes": _action("coordinator"),
     "accounts:dashboard": _reads("coordinator"),
     "accounts:dashboard-coordinator": _reads("coordinator"),

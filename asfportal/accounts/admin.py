@@ -56,7 +56,7 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
         ),
     ]
 
-    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"), permissions=["change"])
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             services.two_factor_reset(user=user, actor=request.user)

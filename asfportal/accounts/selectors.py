@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from asfportal.core.models import AccessibilityReport, AuditEntry, Notification, WorkerHeartbeat
+from asfportal.core.audit import visible_audit_entries
+from asfportal.core.models import AccessibilityReport, Notification, WorkerHeartbeat
 
 from .models import Organisation, Role, User
 
@@ -37,7 +38,8 @@ def administrator_overview() -> dict:
             waiting=Count("pk", filter=Q(state=Notification.State.PENDING)),
             failed=Count("pk", filter=Q(state=Notification.State.FAILED)),
         ),
-        "recent_audit": list(AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:10]),
+        # Through the sealed-record filters: an answer's entries stay out until the tender's deadline.
+        "recent_audit": list(visible_audit_entries().select_related("actor").order_by("-at", "-pk")[:10]),
     }
 
 

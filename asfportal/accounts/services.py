@@ -1,6 +1,7 @@
 """State changes for people and organisations: every one atomic and audited."""
 
 import csv
+import time
 from pathlib import Path
 
 from django.db import models, transaction
@@ -89,30 +90,35 @@ def _upsert(
 # on purpose: django-otp saves its throttling counter on every failed guess, and a rollback would undo it.
 
 
-def two_factor_enrolment_start(*, user: User):
-    """The user's authenticator device waiting to be confirmed (one at most), created when there is none."""
+def two_factor_enrolment_key() -> str:
+    """A new secret for an authenticator app, kept in the enrolling session until confirmed (hex, 20 bytes).
+
+    Never stored on the user before confirmation: a key kept there could be read by someone who knows only the
+    password and later confirmed, unknowingly, by the real user.
+    """
+    from django_otp.util import random_hex
+
+    return random_hex(20)
+
+
+def two_factor_enrolment_confirm(*, user: User, key: str, token: str) -> list[str]:
+    """Confirm the session's key with a code from the app; returns the new recovery codes (shown once)."""
+    from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-    return device
-
-
-def two_factor_enrolment_confirm(*, user: User, token: str) -> list[str]:
-    """Confirm the waiting device with a code from the app; returns the new recovery codes (shown once)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        raise DomainError(_("Start the set-up again: no authenticator app is waiting to be confirmed."))
-    if not device.verify_token(_token_digits(token)):
+    try:
+        totp = TOTP(bytes.fromhex(key))
+        totp.time = time.time()
+        matched = totp.verify(int(_token_digits(token)), tolerance=1)
+    except ValueError:
+        matched = False
+    if not matched:
         raise DomainError(
             _("The code is not correct. Check that the time on your phone is right and try the next code.")
         )
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=totp.t())
         codes = _recovery_codes_replace(user)
         audit(user, "accounts.two_factor.enabled", user)
     return codes

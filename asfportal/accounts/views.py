@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
 
@@ -130,6 +132,7 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
 
 
 RECOVERY_CODES_SESSION_KEY = "two_factor_new_codes"
+PENDING_KEY_SESSION_KEY = "two_factor_pending_key"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -173,6 +176,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in of a role that must use two-factor authentication: connect an authenticator app."""
@@ -184,19 +188,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Someone who knows only the password must not be able to swap in their own device: a confirmed
         # device is replaced only after an administrator's reset.
         return redirect(reverse("accounts:two-factor") + "?" + urlencode({"next": next_url}))
-    device = services.two_factor_enrolment_start(user=user)
+    # The key belongs to this session only: another session (someone else with the password) gets its own.
+    key = request.session.setdefault(PENDING_KEY_SESSION_KEY, services.two_factor_enrolment_key())
     form = TwoFactorSetupForm(request.POST or None, submit_label=_("Turn on two-factor authentication"))
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.two_factor_enrolment_confirm(user=user, token=form.cleaned_data["token"])
+            codes = services.two_factor_enrolment_confirm(
+                user=user, key=key, token=form.cleaned_data["token"]
+            )
         except DomainError as error:
             form.add_error("token", error.message)
         else:
+            del request.session[PENDING_KEY_SESSION_KEY]
             two_factor.mark_verified(request)
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             messages.success(request, _("Two-factor authentication is on."))
             return redirect(reverse("accounts:two-factor-codes") + "?" + urlencode({"next": next_url}))
-
+    device = TOTPDevice(
+        user=user, name="authenticator", key=key
+    )  # not saved: only for the otpauth:// address
     qr = segno.make(device.config_url, error="m").svg_inline(
         scale=5, dark="#000", light="#fff", title=_("QR code for your authenticator app")
     )
@@ -210,6 +220,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_codes(request: HttpRequest) -> HttpResponse:
     """Recovery codes: shown once when created; a verified user can replace them (the old ones stop working)."""

@@ -2,13 +2,12 @@
 of the project shares: changes made in the admin reach the audit trail, and sealed records never show."""
 
 import json
-from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -17,31 +16,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .audit import audit
+from .audit import audit, hide_audit_entries, visible_audit_entries  # noqa: F401 - apps register through here
 from .models import AccessibilityReport, AuditEntry, Notification, WorkerHeartbeat
 
 # Records that stay out of every admin page while they are secret. The core cannot import the apps (they import
 # it), so an app registers what it seals: procurement registers answers to tenders, sealed until the deadline.
-_AUDIT_ENTRY_FILTERS: list[Callable[[QuerySet], QuerySet]] = []
 _UNLISTED_IN_DELETIONS: dict[str, str] = {}
-
-
-def hide_audit_entries(exclude: Callable[[QuerySet], QuerySet]) -> Callable[[QuerySet], QuerySet]:
-    """Register `exclude(entries) -> entries`, applied to the audit trail wherever the admin shows it."""
-    _AUDIT_ENTRY_FILTERS.append(exclude)
-    return exclude
 
 
 def unlisted_in_deletions(model: type[Model], note: str) -> None:
     """Never list rows of `model` when the admin summarises what a deletion touches; show `note` instead."""
     _UNLISTED_IN_DELETIONS[model._meta.label_lower] = note
-
-
-def visible_audit_entries() -> QuerySet:
-    entries = AuditEntry.objects.all()
-    for exclude in _AUDIT_ENTRY_FILTERS:
-        entries = exclude(entries)
-    return entries
 
 
 class PortalAdminMixin:
@@ -147,10 +132,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        for exclude in _AUDIT_ENTRY_FILTERS:
-            queryset = exclude(queryset)
-        return queryset
+        return visible_audit_entries(super().get_queryset(request))
 
     @admin.display(description=_("details"))
     def details(self, entry):

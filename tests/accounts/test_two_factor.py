@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 import time
+from base64 import b32encode
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.accounts import services, two_factor
 from asfportal.accounts.middleware import IDLE_KEY, STARTED_KEY
+from asfportal.accounts.views import PENDING_KEY_SESSION_KEY
 from asfportal.core.models import AuditEntry
 from tests.accounts.factories import PASSWORD
 from tests.conftest import PROJECT_DIR
@@ -36,11 +39,14 @@ def log_in(client, user):
     return client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
 
 
+def key_code(key: str) -> str:
+    return f"{TOTP(bytes.fromhex(key)).token():06d}"
+
+
 def enrol(user) -> TOTPDevice:
-    device = services.two_factor_enrolment_start(user=user)
-    services.two_factor_enrolment_confirm(user=user, token=code_for(device))
-    device.refresh_from_db()
-    return device
+    key = services.two_factor_enrolment_key()
+    services.two_factor_enrolment_confirm(user=user, key=key, token=key_code(key))
+    return TOTPDevice.objects.get(user=user, confirmed=True)
 
 
 def test_first_sign_in_sets_up_an_authenticator_and_shows_recovery_codes_once(client, officer):
@@ -53,19 +59,19 @@ def test_first_sign_in_sets_up_an_authenticator_and_shows_recovery_codes_once(cl
     html = response.content.decode()
     assert "Aktivera tvåfaktorautentisering" in html
     assert "<svg" in html  # the QR code, inline: no image request, no third party
-    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    # The key is this session's only, and nothing is stored on the user before it is confirmed.
+    key = client.session[PENDING_KEY_SESSION_KEY]
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    grouped = b32encode(bytes.fromhex(key)).decode()
+    assert " ".join(grouped[i : i + 4] for i in range(0, len(grouped), 4)) in html
 
     wrong = client.post(
-        response.redirect_chain[-1][0], {"token": "000000" if code_for(device) != "000000" else "1"}
+        response.redirect_chain[-1][0], {"token": "000000" if key_code(key) != "000000" else "1"}
     )
     assert "Koden stämmer inte" in wrong.content.decode()
-    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+    assert not TOTPDevice.objects.filter(user=officer).exists()
 
-    # The throttle of the wrong guess above must pass before the next try (django-otp: 1 s after 1 failure).
-    TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=None, throttling_failure_count=0
-    )
-    done = client.post(response.redirect_chain[-1][0], {"token": code_for(device)}, follow=True)
+    done = client.post(response.redirect_chain[-1][0], {"token": key_code(key)}, follow=True)
     codes_page = done.content.decode()
     assert done.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-codes"))
     codes = StaticToken.objects.filter(device__user=officer).values_list("token", flat=True)
@@ -152,6 +158,36 @@ def test_guessing_is_throttled_even_with_the_right_code_after_failures(client, c
     )
     response = client.post(url, {"token": code_for(device, offset_steps=1)})
     assert response.status_code == 302
+
+
+def test_a_key_seen_by_someone_with_only_the_password_is_worth_nothing(client, coordinator):
+    """Someone who knows the password opens the set-up page first and notes its key; the real user, setting up
+    later in their own session, gets another key, so the noted one never becomes a working second factor."""
+    attacker = client.__class__()
+    log_in(attacker, coordinator)
+    attacker.get(reverse("accounts:two-factor-setup"))
+    noted_key = attacker.session[PENDING_KEY_SESSION_KEY]
+
+    log_in(client, coordinator)
+    client.get(reverse("accounts:two-factor-setup"))
+    own_key = client.session[PENDING_KEY_SESSION_KEY]
+    assert own_key != noted_key
+    refused = client.post(reverse("accounts:two-factor-setup"), {"token": key_code(noted_key)})
+    assert refused.status_code == 200 and "Koden stämmer inte" in refused.content.decode()
+    assert client.post(reverse("accounts:two-factor-setup"), {"token": key_code(own_key)}).status_code == 302
+    device = TOTPDevice.objects.get(user=coordinator)
+    assert device.key == own_key and device.confirmed
+
+
+def test_the_pages_with_secrets_are_never_cached(client, officer):
+    log_in(client, officer)
+    setup = client.get(reverse("accounts:two-factor-setup"))
+    assert "no-store" in setup.headers["Cache-Control"]
+    client.post(
+        reverse("accounts:two-factor-setup"), {"token": key_code(client.session[PENDING_KEY_SESSION_KEY])}
+    )
+    codes = client.get(reverse("accounts:two-factor-codes"))
+    assert codes.status_code == 200 and "no-store" in codes.headers["Cache-Control"]
 
 
 def test_a_password_alone_cannot_replace_a_confirmed_authenticator(client, coordinator):
@@ -290,26 +326,102 @@ def test_single_sign_on_is_switched_on_by_environment_variables_alone():
     assert "SSO OK" in result.stdout
 
 
-def test_single_sign_on_only_admits_existing_active_accounts(settings, coordinator, company_rep):
+@pytest.fixture
+def sso_backend(settings):
     for key, value in SSO_ENV.items():
         setattr(settings, key, value)
     settings.OIDC_RP_SIGN_ALGO = "RS256"
     settings.OIDC_CREATE_USER = False
+    settings.OIDC_OP_ISSUER = "https://idp.kommun.example/"
     from asfportal.accounts.oidc import PortalOIDCBackend
 
-    backend = PortalOIDCBackend()
+    return PortalOIDCBackend()
+
+
+def test_single_sign_on_only_admits_existing_active_accounts(sso_backend, coordinator, company_rep):
+    backend = sso_backend
     found = backend.filter_users_by_claims({"email": coordinator.email.upper(), "email_verified": True})
     assert list(found) == [coordinator]
-    assert not backend.filter_users_by_claims({"email": "ny@kommun.example"}).exists()
-    assert not backend.filter_users_by_claims({"email": coordinator.email, "email_verified": False}).exists()
+    assert not backend.filter_users_by_claims({"email": "ny@kommun.example", "email_verified": True}).exists()
     company_rep.is_active = False
     company_rep.save()
-    assert not backend.filter_users_by_claims({"email": company_rep.email}).exists()
+    assert not backend.filter_users_by_claims({"email": company_rep.email, "email_verified": True}).exists()
     # The provider's claims never change role or organisation here.
     before = (coordinator.role, coordinator.organisation_id)
     backend.update_user(coordinator, {"email": coordinator.email, "role": "administrator"})
     coordinator.refresh_from_db()
     assert (coordinator.role, coordinator.organisation_id) == before
+
+
+def test_single_sign_on_wants_a_verified_address_by_default(sso_backend, settings, coordinator):
+    assert sso_backend.verify_claims({"email": coordinator.email, "email_verified": True})
+    # A directory where anyone may type any address sends none or false: refused unless the operator says the
+    # provider's addresses are trustworthy (OIDC_REQUIRE_VERIFIED_EMAIL=off, for a single-tenant directory).
+    assert not sso_backend.verify_claims({"email": coordinator.email})
+    assert not sso_backend.verify_claims({"email": coordinator.email, "email_verified": False})
+    settings.OIDC_REQUIRE_VERIFIED_EMAIL = False
+    assert sso_backend.verify_claims({"email": coordinator.email})
+
+
+@pytest.mark.parametrize(
+    ("claims", "admitted"),
+    [
+        ({"aud": "asf-portal", "iss": "https://idp.kommun.example/"}, True),
+        ({"aud": ["other", "asf-portal"], "iss": "https://idp.kommun.example/"}, True),
+        ({"aud": "another-app", "iss": "https://idp.kommun.example/"}, False),
+        ({"aud": "asf-portal", "iss": "https://login.other-tenant.example/"}, False),
+        ({"iss": "https://idp.kommun.example/"}, False),
+    ],
+)
+def test_an_id_token_must_be_for_this_portal_from_the_configured_issuer(
+    sso_backend, rf, coordinator, monkeypatch, claims, admitted
+):
+    request = rf.get("/oidc/callback/")
+    request.session = {}
+    sso_backend.request = request
+    monkeypatch.setattr(
+        sso_backend, "get_userinfo", lambda *a: {"email": coordinator.email, "email_verified": True}
+    )
+    payload = {**claims, "amr": ["pwd"]}
+    if admitted:
+        assert sso_backend.get_or_create_user("access", "id", payload) == coordinator
+    else:
+        with pytest.raises(SuspiciousOperation):
+            sso_backend.get_or_create_user("access", "id", payload)
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "amr", "trusted"),
+    [
+        ("coordinator", ["pwd", "mfa"], True),
+        ("coordinator", ["pwd"], False),
+        ("admin_user", ["pwd", "mfa"], False),
+    ],
+)
+def test_a_provider_sign_in_counts_as_the_second_factor_only_with_mfa_and_never_for_administrators(
+    sso_backend, settings, client, request, role_fixture, amr, trusted
+):
+    from django.contrib.auth import login
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from asfportal.accounts import oidc
+
+    settings.OIDC_TRUSTS_MFA = True
+    user = request.getfixturevalue(role_fixture)
+    http = client.get("/").wsgi_request
+    http.session = SessionStore()
+    http.session[oidc.MFA_SESSION_KEY] = "mfa" in amr
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(oidc._sso_login)  # connected by the URLconf when SSO is on
+    try:
+        user.backend = oidc.BACKEND_PATH  # as authenticate() marks a user the provider signed in
+        login(http, user)
+    finally:
+        user_logged_in.disconnect(oidc._sso_login)
+    http.user = user
+    assert two_factor.is_verified(http) is trusted
+    assert AuditEntry.objects.filter(action="accounts.sso_login", actor=user).exists()
 
 
 def test_the_printed_demo_logins_pass_the_second_step_with_the_demo_code(client, capsys):

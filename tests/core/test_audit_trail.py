@@ -886,6 +886,16 @@ def test_the_audit_trail_shows_who_answered_only_after_the_deadline(client, admi
     assert f'object_id={tender.pk}">1 ' in _admin_page(client, tender_page)
 
 
+def test_the_administrators_dashboard_shows_who_answered_only_after_the_deadline(client, admin_user, sealed):
+    w, tender, _submission = sealed
+    client.force_login(admin_user)
+    dashboard = reverse("accounts:dashboard-administrator")
+    html = client.get(dashboard).content.decode()
+    assert "procurement.submission.submitted" not in html and w.rep.full_name not in html
+    Tender.objects.filter(pk=tender.pk).update(submission_deadline_at=timezone.now() - timedelta(seconds=1))
+    assert "procurement.submission.submitted" in client.get(dashboard).content.decode()
+
+
 def test_the_administrator_cannot_open_an_answer_through_the_portal_before_the_deadline(
     client, admin_user, sealed
 ):

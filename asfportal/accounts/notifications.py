@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.core.notifications import NotificationKind, notify, register_kind
@@ -24,5 +25,28 @@ def password_changed_notify(*, user: User) -> None:
         recipient=user,
         kind=PASSWORD_CHANGED.code,
         key=f"{PASSWORD_CHANGED.code}|{user.pk}|{user.password[-16:]}",
+        url=reverse("accounts:password-change"),
+    )
+
+
+TWO_FACTOR_CHANGED = register_kind(
+    NotificationKind(
+        code="accounts.two_factor_changed",
+        label=_("Your two-factor authentication was changed"),
+        template="accounts/notifications/two_factor_changed",
+        # Always sent: a set-up or reset the person did not make is how a stolen password shows.
+        mandatory=True,
+    )
+)
+
+
+def two_factor_changed_notify(*, user: User, change: str) -> None:
+    """Tell the person their second factor was set up ("enabled"), reset by an administrator ("reset") or given
+    new recovery codes ("codes"). Called inside the service's transaction."""
+    notify(
+        recipient=user,
+        kind=TWO_FACTOR_CHANGED.code,
+        key=f"{TWO_FACTOR_CHANGED.code}|{user.pk}|{change}|{timezone.now().isoformat()}",
+        context={"change": change},
         url=reverse("accounts:password-change"),
     )

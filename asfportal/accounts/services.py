@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError
 
+from . import notifications
 from .models import Organisation, Role, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -121,6 +122,7 @@ def two_factor_enrolment_confirm(*, user: User, key: str, token: str) -> list[st
         TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=totp.t())
         codes = _recovery_codes_replace(user)
         audit(user, "accounts.two_factor.enabled", user)
+        notifications.two_factor_changed_notify(user=user, change="enabled")
     return codes
 
 
@@ -148,6 +150,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes; the old ones stop working."""
     codes = _recovery_codes_replace(user)
     audit(user, "accounts.two_factor.recovery_codes_regenerated", user)
+    notifications.two_factor_changed_notify(user=user, change="codes")
     return codes
 
 
@@ -165,6 +168,7 @@ def two_factor_reset(*, user: User, actor: User | None) -> None:
     User.objects.filter(pk=user.pk).update(two_factor_epoch=models.F("two_factor_epoch") + 1)
     user.refresh_from_db(fields=["two_factor_epoch"])
     audit(actor, "accounts.two_factor.reset", user)
+    notifications.two_factor_changed_notify(user=user, change="reset")
 
 
 def _token_digits(token: str) -> str:

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asfportal.accounts import services, two_factor
 from asfportal.accounts.middleware import IDLE_KEY, STARTED_KEY
 from asfportal.accounts.views import PENDING_KEY_SESSION_KEY
-from asfportal.core.models import AuditEntry
+from asfportal.core.models import AuditEntry, Notification
 from tests.accounts.factories import PASSWORD
 from tests.conftest import PROJECT_DIR
 
@@ -83,6 +83,12 @@ def test_first_sign_in_sets_up_an_authenticator_and_shows_recovery_codes_once(cl
     assert "10 oanvända reservkoder" in again
     assert client.get(reverse("accounts:dashboard-procurement")).status_code == 200
     assert AuditEntry.objects.filter(action="accounts.two_factor.enabled", actor=officer).exists()
+    # The person is told (always e-mailed), so a set-up they did not make shows.
+    told = Notification.objects.get(recipient=officer, kind="accounts.two_factor_changed")
+    assert "autentiseringsapp" in told.body and "ändra ditt lösenord" in told.body
+
+    client.post(reverse("accounts:two-factor-codes"))
+    assert Notification.objects.filter(recipient=officer, kind="accounts.two_factor_changed").count() == 2
 
 
 @pytest.mark.parametrize("role_fixture", ["coordinator", "officer", "admin_user"])
@@ -236,6 +242,10 @@ def test_an_administrators_reset_ends_verified_sessions_and_asks_for_a_new_set_u
     assert not TOTPDevice.objects.filter(user=coordinator).exists()
     assert not StaticDevice.objects.filter(user=coordinator).exists()
     assert AuditEntry.objects.filter(action="accounts.two_factor.reset", actor=admin_user).exists()
+    reset_told = Notification.objects.filter(
+        recipient=coordinator, kind="accounts.two_factor_changed"
+    ).latest("pk")
+    assert "administratör" in reset_told.body
     # The coordinator's open session is no longer trusted: back to the (new) set-up.
     response = client.get(reverse("accounts:dashboard-coordinator"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-setup"))

@@ -134,9 +134,11 @@ def two_factor_verify(*, user: User, token: str) -> bool:
 
     token = token.strip()
     device = confirmed_totp_device(user)
+    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+    _cap_throttle(device)
+    _cap_throttle(recovery)
     if device is not None and device.verify_token(_token_digits(token)):
         return True
-    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
     normalised = token.replace(" ", "").replace("-", "").lower()
     if recovery is not None and normalised and recovery.verify_token(normalised):
         audit(user, "accounts.two_factor.recovery_code_used", user)
@@ -169,6 +171,18 @@ def two_factor_reset(*, user: User, actor: User | None) -> None:
     user.refresh_from_db(fields=["two_factor_epoch"])
     audit(actor, "accounts.two_factor.reset", user)
     notifications.two_factor_changed_notify(user=user, change="reset")
+
+
+# django-otp doubles the wait after each wrong code without limit, so someone who knows only the password could
+# lock the real user out for days. Capped at 2^(10-1) s, about 8.5 minutes: guessing one code in a million at
+# that pace still takes years.
+MAX_THROTTLE_DOUBLINGS = 10
+
+
+def _cap_throttle(device) -> None:
+    if device is not None and device.throttling_failure_count > MAX_THROTTLE_DOUBLINGS:
+        type(device).objects.filter(pk=device.pk).update(throttling_failure_count=MAX_THROTTLE_DOUBLINGS)
+        device.throttling_failure_count = MAX_THROTTLE_DOUBLINGS
 
 
 def _token_digits(token: str) -> str:

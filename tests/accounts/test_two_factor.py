@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -164,6 +165,19 @@ def test_guessing_is_throttled_even_with_the_right_code_after_failures(client, c
     )
     response = client.post(url, {"token": code_for(device, offset_steps=1)})
     assert response.status_code == 302
+
+
+def test_a_flood_of_wrong_codes_cannot_lock_the_real_user_out_for_days(client, coordinator):
+    device = enrol(coordinator)
+    # Forty wrong codes ten minutes ago: django-otp alone would now ask for 2^39 seconds of patience.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=40, throttling_failure_timestamp=timezone.now() - timedelta(minutes=10)
+    )
+    log_in(client, coordinator)
+    response = client.post(reverse("accounts:two-factor"), {"token": code_for(device, offset_steps=1)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
 
 
 def test_a_key_seen_by_someone_with_only_the_password_is_worth_nothing(client, coordinator):

@@ -21,16 +21,20 @@ from companies.models import ChangeRequest, ServiceCategory
 from procurement.models import Award, CpvCode
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields
 from tests.companies.test_views import MATRIX as COMPANIES
+from tests.companies.test_views import POST_ONLY as COMPANIES_POST_ONLY
 from tests.companies.test_views import VISITORS as COMPANIES_VISITORS
-from tests.matrix import assert_visit
+from tests.matrix import assert_post, assert_visit
 from tests.placements.test_views import MATRIX as PLACEMENTS
+from tests.placements.test_views import POST_ONLY as PLACEMENTS_POST_ONLY
 from tests.placements.test_views import VISITORS as PLACEMENTS_VISITORS
 from tests.policies.test_annual_report import MATRIX as REPORTS
 from tests.policies.test_annual_report import VISITORS as REPORTS_VISITORS
 from tests.policies.test_policies import MATRIX as POLICIES
+from tests.policies.test_policies import POST_ONLY as POLICIES_POST_ONLY
 from tests.policies.test_policies import VISITORS as POLICIES_VISITORS
 from tests.procurement.factories import TenderFactory
 from tests.procurement.test_views import MATRIX as PROCUREMENT
+from tests.procurement.test_views import POST_ONLY as PROCUREMENT_POST_ONLY
 from tests.procurement.test_views import VISITORS as PROCUREMENT_VISITORS
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +68,12 @@ CORE_AND_ACCOUNTS = {
     "accounts:dashboard-company": ([], ["login", 403, 403, 403, 200, 200]),
     "accounts:dashboard-administrator": ([], ["login", 403, 403, 403, 403, 200]),
     "set_language": ([], [302, 302, 302, 302, 302, 302]),
+}
+# The URLs above that answer a GET with 405, posted without data (they take no ids): marking one's own
+# notifications read, and logging out.
+CORE_POST_ONLY = {
+    "core:notification-mark-all-read": ([], ["login", 302, 302, 302, 302, 302]),
+    "accounts:logout": ([], ["login", 302, 302, 302, 302, 302]),
 }
 
 
@@ -110,6 +120,25 @@ def test_every_matrix_has_a_column_for_each_kind_of_visitor(matrix_visitors, ren
     assert missing == [], f"matrix {matrix_visitors} has no column for {missing}"
 
 
+@pytest.mark.parametrize(
+    ("matrix", "post_only"),
+    [
+        (CORE_AND_ACCOUNTS, CORE_POST_ONLY),
+        (COMPANIES, COMPANIES_POST_ONLY),
+        (PROCUREMENT, PROCUREMENT_POST_ONLY),
+        (PLACEMENTS, PLACEMENTS_POST_ONLY),
+        (POLICIES, POLICIES_POST_ONLY),
+        (REPORTS, {}),
+    ],
+    ids=["core", "companies", "procurement", "placements", "policies", "reports"],
+)
+def test_every_url_that_refuses_a_get_is_posted_by_every_visitor(matrix, post_only):
+    """A GET of a POST-only URL answers 405 to everyone and proves nothing about ids: each has a POST row."""
+    answers_of = {name: entry[1] if isinstance(entry, tuple) else entry for name, entry in matrix.items()}
+    refusing_get = {name for name, answers in answers_of.items() if set(answers[1:]) == {405}}
+    assert set(post_only) == refusing_get
+
+
 def test_every_url_pattern_has_an_expected_answer_for_every_role():
     covered = set(CORE_AND_ACCOUNTS)
     for namespace, matrix in (("companies", COMPANIES), ("procurement", PROCUREMENT), ("placements", PLACEMENTS),
@@ -133,6 +162,15 @@ def test_core_and_account_pages_answer_each_visitor_as_expected(
     args, expected = CORE_AND_ACCOUNTS[name]
     url = reverse(name, args=[values[a] for a in args])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
+
+
+@pytest.mark.parametrize("name", list(CORE_POST_ONLY))
+@pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
+def test_core_and_account_post_only_urls_answer_each_visitor_as_expected(
+    client, request, name, visitor_index
+):
+    args, expected = CORE_POST_ONLY[name]
+    assert_post(client, request, reverse(name, args=args), VISITORS[visitor_index], expected[visitor_index])
 
 
 class _Policy:

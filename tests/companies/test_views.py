@@ -104,10 +104,6 @@ POST_ONLY = {
 }
 
 
-def test_the_post_only_list_has_every_url_that_refuses_a_get():
-    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
-
-
 @pytest.mark.parametrize("name", list(POST_ONLY))
 @pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
 def test_every_post_only_companies_url_answers_each_visitor_as_expected(client, request, name, visitor_index):

@@ -106,10 +106,6 @@ POST_ONLY = {
 }
 
 
-def test_the_post_only_list_has_every_url_that_refuses_a_get():
-    assert set(POST_ONLY) == {name for name, (_args, answers) in MATRIX.items() if set(answers[1:]) == {405}}
-
-
 def _matrix_values(officer, rep) -> dict[str, int]:
     """The URL arguments of the matrices: objects of the officer's organisation (the buyer) and the rep's company."""
     from procurement.models import SavedSearch

@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "asfportal.core.context_processors.portal",
                 "asfportal.core.context_processors.notifications",
+                "asfportal.accounts.context_processors.capability_flags",
             ],
         },
     },

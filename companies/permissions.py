@@ -4,32 +4,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from asfportal.accounts.models import Role, User
+from asfportal.accounts import capabilities
+from asfportal.accounts.models import User
 
 from .models import Assessment, ChangeRequest, Company
 
-
-def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
-
-
-def can_assess(user: User) -> bool:
-    """Only coordinators acting for an organisation assess companies against the criteria."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.COORDINATOR
-        and bool(user.organisation_id)
-    )
+# The registry's coordinator pages (every state, evidence, change requests) are read by coordinators and the
+# national administrator; assessing is an act for an organisation, so coordinators only.
+is_coordinator = capabilities.can_read_registry
+can_assess = capabilities.is_coordinator
 
 
 def represents(user: User, company: Company) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.COMPANY_REPRESENTATIVE
-        and Company.objects.filter(pk=company.pk, representatives__user=user).exists()
-    )
+    return capabilities.represented_company_id(user) == company.pk
 
 
 def can_see_evidence(user: User, company: Company) -> bool:
@@ -44,7 +31,7 @@ def get_company_for_view(request: HttpRequest, pk: int) -> Company:
 
 def get_company_for_representative(request: HttpRequest, pk: int) -> Company:
     """A representative's own company; any other company is not found (404), not forbidden."""
-    if request.user.role != Role.COMPANY_REPRESENTATIVE:
+    if not capabilities.is_company_representative(request.user):
         raise PermissionDenied
     return get_object_or_404(Company.objects.filter(representatives__user=request.user), pk=pk)
 
@@ -74,7 +61,7 @@ def get_assessment_for_evidence(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(Assessment.objects.select_related("company"), pk=pk)
     if not can_see_evidence(request.user, assessment.company):
         # Another company's evidence is not found for a representative, as that company's other pages are.
-        if request.user.role == Role.COMPANY_REPRESENTATIVE:
+        if capabilities.is_company_representative(request.user):
             raise Http404
         raise PermissionDenied
     return assessment

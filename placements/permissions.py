@@ -4,20 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from asfportal.accounts.models import Role, User
-from asfportal.accounts.permissions import is_organisation_coordinator, require_organisation_coordinator
+from asfportal.accounts import capabilities
+from asfportal.accounts.permissions import require_organisation_coordinator
 
 from .models import FollowUp, Offer, Participant, Placement
 
-is_coordinator = is_organisation_coordinator
+is_coordinator = capabilities.is_coordinator
 require_coordinator = require_organisation_coordinator
-
-
-def represented_company_id(user: User) -> int | None:
-    if not (user.is_authenticated and user.is_active and user.role == Role.COMPANY_REPRESENTATIVE):
-        return None
-    representation = getattr(user, "representation", None)
-    return representation.company_id if representation else None
+represented_company_id = capabilities.represented_company_id
 
 
 def require_company(request: HttpRequest) -> int:

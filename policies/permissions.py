@@ -3,11 +3,12 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from asfportal.accounts.permissions import is_organisation_coordinator, require_organisation_coordinator
+from asfportal.accounts import capabilities
+from asfportal.accounts.permissions import require_organisation_coordinator
 
 from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Policy
 
-is_coordinator = is_organisation_coordinator
+is_coordinator = capabilities.is_coordinator
 require_coordinator = require_organisation_coordinator
 
 

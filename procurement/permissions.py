@@ -4,13 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from asfportal.accounts.models import Role, User
+from asfportal.accounts import capabilities
+from asfportal.accounts.models import User
 
 from .models import Question, Submission, Tender
 
-
-def is_officer(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role == Role.PROCUREMENT_OFFICER
+is_officer = capabilities.is_procurement_officer
 
 
 def can_manage_tender(user: User, tender: Tender) -> bool:
@@ -19,10 +18,9 @@ def can_manage_tender(user: User, tender: Tender) -> bool:
 
 def represented_company(user: User):
     """The company a representative acts for, or None."""
-    if not (user.is_authenticated and user.is_active and user.role == Role.COMPANY_REPRESENTATIVE):
+    if capabilities.represented_company_id(user) is None:
         return None
-    representation = getattr(user, "representation", None)
-    return representation.company if representation else None
+    return user.representation.company
 
 
 def get_tender_for_view(request: HttpRequest, pk: int) -> Tender:

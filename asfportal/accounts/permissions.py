@@ -6,6 +6,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from . import capabilities
 from .models import Role, User
 
 DASHBOARD_URL_NAMES = {
@@ -18,17 +19,11 @@ DASHBOARD_URL_NAMES = {
 
 def can_view_dashboard(user: User, role: str) -> bool:
     """A user sees the dashboard of their own role only; administrators see every dashboard."""
-    return user.is_authenticated and user.is_active and (user.role == role or user.role == Role.ADMINISTRATOR)
+    return capabilities.is_signed_in(user) and (user.role == role or capabilities.is_administrator(user))
 
 
-def is_organisation_coordinator(user: User) -> bool:
-    """An active coordinator acting for an organisation (whose participants, policies and plans they keep)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.COORDINATOR
-        and bool(user.organisation_id)
-    )
+# An active coordinator acting for an organisation (whose participants, policies and plans they keep).
+is_organisation_coordinator = capabilities.is_coordinator
 
 
 def require_organisation_coordinator(request) -> None:

@@ -1,18 +1,72 @@
 """Shared model base, the audit trail, worker heartbeats and accessibility reports."""
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .personal_data import reject_personal_identity_number
+
 
 class BaseModel(models.Model):
-    """Every domain model records when it was created and last changed."""
+    """Every domain model records when it was created and last changed, refuses personnummer in what people
+    write, and reports a broken constraint in Swedish on the field it concerns."""
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Text fields where an identity-number shape is expected and checked by their own validator instead
+    # (organisationsnummer); every other CharField and TextField goes through the personnummer guard.
+    identity_number_exempt: tuple[str, ...] = ()
+    # constraint name -> the form field its violation_error_message belongs beside (else: the top of the form).
+    constraint_fields: dict[str, str] = {}
+
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not _guarded_text_field(field) or field.name in self.identity_number_exempt:
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                reject_personal_identity_number(getattr(self, field.attname))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        """Django's own loop, with each constraint's message put on the field `constraint_fields` names."""
+        errors: dict[str, list] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude)
+                except ValidationError as error:
+                    field = self.constraint_fields.get(constraint.name)
+                    if field is None and getattr(constraint, "fields", ()) and len(constraint.fields) == 1:
+                        field = constraint.fields[0]
+                    if field and not (exclude and field in exclude):
+                        errors.setdefault(field, []).extend(error.error_list)
+                    else:
+                        errors.setdefault(NON_FIELD_ERRORS, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _guarded_text_field(field) -> bool:
+    return (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.EmailField | models.URLField | models.SlugField)
+        and not field.choices
+    )
 
 
 class AuditEntry(models.Model):

@@ -139,7 +139,7 @@ def tender_amend(
         tender=tender, made_by=actor, reason=reason, changes=log, is_substantial=is_substantial,
         new_deadline_at=new_deadline,
     )  # fmt: skip
-    clean_or_raise(amendment)
+    clean_or_raise(amendment, exclude=["changes"])  # {} is a valid log: a substantial change of nothing typed
     amendment.save()
     if is_substantial:
         tender.submissions.update(needs_reconfirmation=True)

@@ -669,7 +669,7 @@ def test_an_answer_entry_holds_no_part_of_the_answer(request):
     w = World(request)
     tender = w.open_tender
     procurement.services.submission_submit(
-        tender=tender, company=w.company, message=SECRET_ANSWER, occupied=17, in_target_group=13, actor=w.rep,
+        tender=tender, company=w.company, message=SECRET_ANSWER, occupied=10, in_target_group=6, actor=w.rep,
         document=SimpleUploadedFile("anbud-stadkraft.pdf", b"%PDF-1.4 hemligt"),
     )  # fmt: skip
     entry = AuditEntry.objects.get(action="procurement.submission.submitted")

@@ -16,7 +16,9 @@ def _assert_on_screen(page, width: int) -> None:
     for locator in (page.locator(".portal-user"), page.get_by_role("button", name="Logga ut")):
         box = locator.bounding_box()
         assert box is not None and locator.is_visible(), f"{locator} hidden at {width} px"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{locator} off-screen at {width} px: {box}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"{locator} off-screen at {width} px: {box}"
+        )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
     for link in page.locator("#main-menu a").all():
@@ -39,7 +41,9 @@ def test_a_coordinator_sees_their_name_log_out_and_every_menu_link_at_common_wid
 
 
 def test_the_menu_works_without_javascript_on_a_small_screen(browser, live_server, coordinator):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800}, locale="sv-SE")
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 800}, locale="sv-SE"
+    )
     page = context.new_page()
     try:
         login(page, live_server, coordinator)

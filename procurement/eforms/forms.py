@@ -19,7 +19,9 @@ class NoticeUploadForm(forms.Form):
     notice_url = forms.URLField(
         label=_("Link to the notice"),
         required=False,
-        validators=[URLValidator(schemes=["https"], message=_("Give the notice's link as an https:// address."))],
+        validators=[
+            URLValidator(schemes=["https"], message=_("Give the notice's link as an https:// address."))
+        ],
         assume_scheme="https",
         help_text=_("Where the notice is published, e.g. on TED or in the advertisement database."),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import defusedxml
 import defusedxml.ElementTree as defused_tree
@@ -79,7 +78,7 @@ def parse_notice_xml(data: bytes) -> etree._Element:
         raise NoticeRefused(
             _("The file refers to external resources, which the portal never fetches; it was not read.")
         ) from error
-    except (ParseError, ValueError) as error:
+    except (defused_tree.ParseError, ValueError) as error:
         raise NoticeRefused(_not_xml(str(error))) from error
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
-from stdnum.se import orgnr
 
 from .fields import FIELDS, NAMESPACES, NODES, relative
-from .notice import Notice, NoticeAward, NoticeChange, NoticeLot, Party, Unmapped
+from .notice import Notice, NoticeChange, NoticeLot, Party, Unmapped
+from .results import read_awards
 from .validation import NoticeRefused, parse_notice_xml, type_not_taken
+from .values import DATE, SWEDISH_TIME, TIME, string, swedish_org_number, zone
 
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 SWEDISH = "SWE"
 
 # BT-02 notice types the portal takes, and the root element each must have.
@@ -59,10 +58,7 @@ RESERVATIONS = {
     "res-pub-ser": "LOU 19 kap. 6 a §",
     "none": "",
 }
-WINNER_CHOSEN = "selec-w"  # BT-142 (codelist winner-selection-status)
 
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
-_TIME = re.compile(r"^(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _CPV = re.compile(r"^\d{8}$")
 
 
@@ -89,19 +85,19 @@ class NoticeReader:
 
     def value(self, context, xpath: str) -> str:
         found = self.nodes(context, xpath)
-        return _string(found[0]) if found else ""
+        return string(found[0]) if found else ""
 
     def values(self, context, xpath: str) -> list[str]:
-        return [text for text in (_string(node) for node in self.nodes(context, xpath)) if text]
+        return [text for text in (string(node) for node in self.nodes(context, xpath)) if text]
 
     def text(self, context, xpath: str) -> str:
         """A multilingual text: the Swedish version when there is one, else the notice's language, else the first."""
-        found = [node for node in self.nodes(context, xpath) if _string(node)]
+        found = [node for node in self.nodes(context, xpath) if string(node)]
         for language in (SWEDISH, self.language):
             for node in found:
                 if node.get("languageID") == language:
-                    return _string(node)
-        return _string(found[0]) if found else ""
+                    return string(node)
+        return string(found[0]) if found else ""
 
     def skip(self, term: str, value: str, reason: str) -> None:
         self.unmapped.append(Unmapped(term=term, value=value, reason=str(reason)))
@@ -146,7 +142,7 @@ class NoticeReader:
             currency=currency,
             lots=[self.lot(node) for node in self.nodes(root, NODES["ND-Lot"])],
             change=self.change() if kind == "change-cn" else None,
-            awards=self.awards() if kind in ("can", "can-social", "veat") else [],
+            awards=read_awards(self) if kind in ("can", "can-social", "veat") else [],
             direct_award_code=self.value(root, FIELDS["BT-136-Procedure"]),
             direct_award_reason=self.text(root, FIELDS["BT-135-Procedure"]),
             unmapped=self.unmapped,
@@ -280,84 +276,12 @@ class NoticeReader:
             sections=list(dict.fromkeys(self.values(root, FIELDS["BT-13716-notice"]))),
         )
 
-    def awards(self) -> list[NoticeAward]:
-        root = self.root
-        tenders = {
-            self.value(node, relative("OPT-321-Tender", "ND-LotTender")): node
-            for node in self.nodes(root, NODES["ND-LotTender"])
-        }
-        tendering_parties = {
-            self.value(node, relative("OPT-210-Tenderer", "ND-TenderingParty")): node
-            for node in self.nodes(root, NODES["ND-TenderingParty"])
-        }
-        contracts = {
-            self.value(node, relative("OPT-316-Contract", "ND-SettledContract")): node
-            for node in self.nodes(root, NODES["ND-SettledContract"])
-        }
-        awards = []
-        for result in self.nodes(root, NODES["ND-LotResult"]):
-            lot_id = self.value(result, relative("BT-13713-LotResult", "ND-LotResult"))
-            settled = [
-                contracts[ref]
-                for ref in self.values(result, relative("OPT-315-LotResult", "ND-LotResult"))
-                if ref in contracts
-            ]
-            # A VEAT notice gives no BT-142: its lot results with a contract are the direct awards.
-            status = self.value(result, relative("BT-142-LotResult", "ND-LotResult"))
-            if status != WINNER_CHOSEN and (status or not settled):
-                continue
-            decided = [
-                self.day(self.value(c, relative("BT-1451-Contract", "ND-SettledContract"))) for c in settled
-            ]
-            signed = [
-                self.day(self.value(c, relative("BT-145-Contract", "ND-SettledContract"))) for c in settled
-            ]
-            for tender_id in self.values(result, relative("OPT-320-LotResult", "ND-LotResult")):
-                tender = tenders.get(tender_id)
-                if tender is None:
-                    continue
-                value, currency = self.amount(
-                    tender, relative("BT-720-Tender", "ND-LotTender"), f"BT-720-Tender {tender_id}"
-                )
-                party = tendering_parties.get(self.value(tender, relative("OPT-310-Tender", "ND-LotTender")))
-                winners = [
-                    self.parties[ref]
-                    for ref in (
-                        self.values(party, relative("OPT-300-Tenderer", "ND-TenderingParty"))
-                        if party is not None
-                        else []
-                    )
-                    if ref in self.parties
-                ]
-                for winner in winners:
-                    if not winner.org_number:
-                        self.skip(
-                            f"BT-501-Organization-Company {winner.reference}",
-                            winner.identifier,
-                            _(
-                                "The winner %(name)s has no Swedish organisation number; match the company by hand."
-                            )
-                            % {"name": winner.name},
-                        )
-                awards.append(
-                    NoticeAward(
-                        lot_identifier=lot_id,
-                        tender_identifier=tender_id,
-                        winners=winners,
-                        value=value,
-                        currency=currency,
-                        decided_on=next((d for d in decided if d), None),
-                        signed_on=next((d for d in signed if d), None),
-                    )
-                )
-        return awards
-
     # Values
     def amount(self, context, xpath: str, term: str) -> tuple[Decimal | None, str]:
         found = self.nodes(context, xpath)
         if not found:
             return None, ""
-        text, currency = _string(found[0]), found[0].get("currencyID", "")
+        text, currency = string(found[0]), found[0].get("currencyID", "")
         try:
             amount = Decimal(text)
         except InvalidOperation:
@@ -387,7 +311,7 @@ class NoticeReader:
         """An eForms date and time (each may carry its offset) as an aware datetime in Swedish time."""
         if not date_text:
             return None
-        date_match, time_match = _DATE.match(date_text), _TIME.match(time_text) if time_text else None
+        date_match, time_match = DATE.match(date_text), TIME.match(time_text) if time_text else None
         if not date_match or (time_text and not time_match):
             if term:
                 self.skip(
@@ -397,50 +321,16 @@ class NoticeReader:
         day = date.fromisoformat(date_match.group(1))
         if time_match:
             moment = time.fromisoformat(time_match.group(1))
-            zone = _zone(time_match.group(2) or date_match.group(2))
+            offset = zone(time_match.group(2) or date_match.group(2))
         else:
             # A date without a time ends at the end of that day in Swedish time.
-            moment, zone = time(23, 59), SWEDISH_TIME
+            moment, offset = time(23, 59), SWEDISH_TIME
             if term:
                 self.skip(
                     term, date_text, _("The notice gives a date without a time; the end of the day is used.")
                 )
-        return datetime.combine(day, moment, tzinfo=zone).astimezone(SWEDISH_TIME)
+        return datetime.combine(day, moment, tzinfo=offset).astimezone(SWEDISH_TIME)
 
     def day(self, text: str) -> date | None:
-        match = _DATE.match(text)
+        match = DATE.match(text)
         return date.fromisoformat(match.group(1)) if match else None
-
-
-def swedish_org_number(identifier: str) -> str:
-    """An organisationsnummer as NNNNNN-NNNN when `identifier` is one (also as 16NNNNNNNNNN or the VAT number
-    SENNNNNNNNNN01), else ""."""
-    text = identifier.strip().upper()
-    if text.startswith("SE") and text.endswith("01"):
-        text = text[2:-2]
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) == 12 and digits.startswith("16"):
-        digits = digits[2:]
-    if (
-        len(digits) != 10
-        or any(not (ch.isdigit() or ch in "- ") for ch in text)
-        or not orgnr.is_valid(digits)
-    ):
-        return ""
-    return f"{digits[:6]}-{digits[6:]}"
-
-
-def _string(node) -> str:
-    # Indentation inside a long text is the XML's layout, not the author's: each line is stripped.
-    text = node if isinstance(node, str) else (node.text or "")
-    return "\n".join(line.strip() for line in text.strip().splitlines())
-
-
-def _zone(offset: str | None):
-    if not offset:
-        return SWEDISH_TIME
-    if offset == "Z":
-        return UTC
-    sign = 1 if offset[0] == "+" else -1
-    hours, minutes = int(offset[1:3]), int(offset[4:6])
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from procurement.eforms import MAX_NOTICE_BYTES, NoticeRefused, parse_notice
 from procurement.eforms.fields import FIELDS, NODES
-from procurement.eforms.mapping import swedish_org_number
+from procurement.eforms.values import swedish_org_number
 
 EXAMPLES = Path(__file__).parent / "eforms_examples"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -128,14 +128,20 @@ def _draft(notice: Notice, *, actor: User, notice_url: str, unmapped: list[Unmap
 
 
 def _amend(notice: Notice, *, tender: Tender, actor: User) -> Tender:
+    # A change notice restates the whole notice; only its dates and value carry over, since the officer may have
+    # rewritten the title and description in the portal. What changed is in the reason, in the notice's words.
     change = notice.change
-    changes = {"title": notice.title[:TITLE_MAX], "description": notice.description[:DESCRIPTION_MAX]}
-    if notice.submission_deadline_at:
-        changes["submission_deadline_at"] = notice.submission_deadline_at
-    if notice.question_deadline_at:
-        changes["question_deadline_at"] = notice.question_deadline_at
-    reason = change.reason or "; ".join(change.descriptions) or notice.identifier
-    services.tender_amend(tender=tender, changes=changes, reason=reason, is_substantial=False, actor=actor)
+    changes = {
+        "submission_deadline_at": notice.submission_deadline_at,
+        "question_deadline_at": notice.question_deadline_at,
+    }
+    if notice.estimated_value is not None and notice.currency == "SEK":
+        changes["estimated_value"] = _sek(notice.estimated_value, notice.currency)
+    changes = {name: value for name, value in changes.items() if value is not None}
+    reason = " ".join(filter(None, [change.reason, "; ".join(change.descriptions)])) or notice.identifier
+    services.tender_amend(
+        tender=tender, changes=changes, reason=reason[:2000], is_substantial=False, actor=actor
+    )
     tender.refresh_from_db()
     return tender
 

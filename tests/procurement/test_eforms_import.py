@@ -1,6 +1,8 @@
 """Importing an eForms notice into the portal: a draft tender, an amendment, awards; and the upload page."""
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +13,10 @@ from asfportal.core.exceptions import DomainError
 from asfportal.core.models import AuditEntry
 from procurement.eforms import parse_notice
 from procurement.eforms.imports import tender_import_from_notice, unmapped_for
-from procurement.models import Tender
+from procurement.models import Amendment, Award, Tender
+from procurement.services import submission_submit
+from tests.companies.factories import CompanyFactory, RepresentativeFactory
+from tests.procurement.factories import TenderFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.procurement.eforms_urls")]
 
@@ -92,3 +97,50 @@ def test_a_hostile_upload_is_refused_on_the_field_in_swedish_and_nothing_is_stor
 def test_the_import_page_is_for_officers_only(client, company_rep):
     client.force_login(company_rep)
     assert client.get(reverse("procurement:tender-import")).status_code == 403
+
+
+def test_a_change_notice_becomes_an_amendment_with_its_reason(officer):
+    tender = TenderFactory(
+        buyer=officer.organisation,
+        created_by=officer,
+        published=True,
+        procurement_id="31f258b6-5eb2-4875-8997-affa3cdce27c",  # BT-04 of cn_24_open and its change notice
+    )
+    year = timezone.now().year + 2
+    data = (EXAMPLES / "change-cn_24_open_dates.xml").read_bytes()
+    data = data.replace(b"<cbc:EndDate>2020-06-12", f"<cbc:EndDate>{year}-06-12".encode())
+    notice = parse_notice(data)
+    tender_import_from_notice(notice=notice, actor=officer)
+    amendment = Amendment.objects.get(tender=tender)
+    assert amendment.reason.startswith("Due to Covid-19")
+    assert "Time limit for receipt of tenders or requests to participate" in amendment.reason
+    tender.refresh_from_db()
+    # 12:00+01:00 on 12 June is 13:00 in Stockholm's summer time.
+    assert tender.submission_deadline_at == datetime(year, 6, 12, 13, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+def test_an_award_notice_records_the_award_of_the_lot_to_the_matching_company(officer):
+    company = CompanyFactory(verified=True)
+    rep = RepresentativeFactory(company=company).user
+    tender = TenderFactory(
+        buyer=officer.organisation,
+        created_by=officer,
+        published=True,
+        procurement_id="23da790b-60bc-4897-8a6b-5b8eda654d89",  # BT-04 of can-social_24
+    )
+    submission_submit(
+        tender=tender, company=company, message="Vårt svar.", occupied=10, in_target_group=6, actor=rep
+    )
+    Tender.objects.filter(pk=tender.pk).update(status="closed", submission_deadline_at=timezone.now())
+    data = (EXAMPLES / "can-social_24.xml").read_bytes()
+    data = data.replace(
+        b"<cbc:CompanyID>kap</cbc:CompanyID>", f"<cbc:CompanyID>{company.org_number}</cbc:CompanyID>".encode()
+    )
+    tender_import_from_notice(notice=parse_notice(data), actor=officer)
+    [award] = Award.objects.filter(tender=tender)
+    assert award.company == company
+    tender.refresh_from_db()
+    assert tender.status == Tender.Status.AWARDED
+    # The value was in EUR: the award is recorded without it and the officer is told to enter it in SEK.
+    assert award.value == 0
+    assert "BT-720-Tender TEN-0002" in [item.term for item in unmapped_for(tender)]

@@ -109,6 +109,18 @@ def _draft(notice: Notice, *, actor: User, notice_url: str, unmapped: list[Unmap
     }
     if notice.kind == "veat":
         fields["direct_award_reason"] = notice.direct_award_reason
+        # An award in the portal is made to a company that answered; the officer records it after publishing.
+        for award in notice.awards:
+            for winner in award.winners:
+                unmapped.append(
+                    Unmapped(
+                        f"OPT-300-Tenderer {winner.reference}",
+                        winner.name,
+                        _(
+                            "The direct award to this supplier is recorded when you award the published tender."
+                        ),
+                    )
+                )
     lots = (
         [
             {"title": (lot.title or lot.identifier)[:TITLE_MAX], "is_reserved": _reserved(lot)}

@@ -144,3 +144,14 @@ def test_an_award_notice_records_the_award_of_the_lot_to_the_matching_company(of
     # The value was in EUR: the award is recorded without it and the officer is told to enter it in SEK.
     assert award.value == 0
     assert "BT-720-Tender TEN-0002" in [item.term for item in unmapped_for(tender)]
+
+
+def test_a_veat_notice_becomes_a_direct_award_draft_listing_its_winners(officer):
+    notice = parse_notice((EXAMPLES / "veat_24.xml").read_bytes())
+    tender = tender_import_from_notice(notice=notice, actor=officer)
+    assert tender.legal_basis == Tender.LegalBasis.DIRECT_AWARD
+    assert tender.direct_award_reason.startswith(
+        "The procurement falls within the remit of regulation 32(2)(c)"
+    )
+    review = {item.term: item.value for item in unmapped_for(tender)}
+    assert review["OPT-300-Tenderer ORG-0006"] == "Invacare Ltd"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ import asfportal.core.services
 import companies.services
 import placements.services
 import policies.services
+import procurement.eforms.imports
 import procurement.services
 from asfportal.core import notifications
 from asfportal.core.models import AuditEntry, Notification
@@ -503,6 +505,15 @@ class Case:
         return self.label or self.action
 
 
+def _notice_imported(w):
+    example = Path(__file__).resolve().parents[1] / "procurement" / "eforms_examples" / "cn-social_24.xml"
+    year = timezone.now().year + 1
+    data = example.read_bytes().replace(b"<cbc:EndDate>2020-", f"<cbc:EndDate>{year}-".encode())
+    notice = procurement.eforms.parse_notice(data)
+    tender = procurement.eforms.imports.tender_import_from_notice(notice=notice, actor=w.officer)
+    return Expect(w.officer, tender, {"kind": "cn-social", "notice": "76c82dad-10b1-4e6a-9326-9312b4bf9baf"})
+
+
 CS, PS, PL, PO = companies.services, procurement.services, placements.services, policies.services
 # fmt: off
 CASES = [
@@ -561,6 +572,7 @@ CASES = [
     Case(PO.report_build, "policies.report.generated", lambda w: _report(w, build=True)),
     Case(asfportal.core.services.accessibility_report_create, "core.accessibility_report.created",
          _accessibility_report),
+    Case(procurement.eforms.imports.tender_import_from_notice, "procurement.tender.imported", _notice_imported),
 ]
 # fmt: on
 

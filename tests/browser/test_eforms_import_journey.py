@@ -12,7 +12,6 @@ from tests.browser.helpers import assert_accessible, login_as
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.procurement.eforms_urls"),
 ]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "procurement" / "eforms_examples"

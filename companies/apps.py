@@ -15,7 +15,7 @@ class CompaniesConfig(AppConfig):
 
         from .models import Assessment, Company, ContactPerson, ServiceCategory
 
-        # The cached directory and company pages (companies/views.py).
+        # The cached directory and company pages (companies/views/public.py).
         invalidate_on_change(
             "companies",
             [Company, Assessment, ServiceCategory, ContactPerson],

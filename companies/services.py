@@ -53,15 +53,11 @@ def company_check(*, fields: dict[str, Any], public: bool = False) -> Company:
     sentence on its field. A number already in the registry is named to coordinators, not to the public (the
     holder may not be listed)."""
     company = Company(**fields)
-    clean_or_raise(company, validate_unique=False)
-    existing = Company.objects.filter(org_number=company.org_number).exclude(pk=company.pk).first()
-    if existing is not None:
-        message = (
-            _("This organisation number is already registered. Contact a coordinator.")
-            if public
-            else _("The organisation number %(number)s is already registered, for %(name)s.")
-            % {"number": existing.org_number, "name": existing.name}
-        )
+    # The model names the company that already holds a number (Company.unique_error_message); the public form
+    # says only that it is taken.
+    clean_or_raise(company, validate_unique=not public)
+    if public and Company.objects.filter(org_number=company.org_number).exists():
+        message = _("This organisation number is already registered. Contact a coordinator.")
         raise DomainError(field_errors={"org_number": [message]})
     return company
 

@@ -227,6 +227,17 @@ class Company(BaseModel):
         if self.org_number and self.legal_form:
             check_group_matches_legal_form(self.org_number, self.legal_form)
 
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("org_number",):
+            existing = Company.objects.filter(org_number=self.org_number).exclude(pk=self.pk).first()
+            if existing is not None:
+                return ValidationError(
+                    _("The organisation number %(number)s is already registered, for %(name)s.")
+                    % {"number": existing.org_number, "name": existing.name},
+                    code="unique",
+                )
+        return super().unique_error_message(model_class, unique_check)
+
     # --- Reading the state ---------------------------------------------------------------------------------------
 
     def status_on(self, day: date) -> str:

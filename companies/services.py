@@ -21,6 +21,8 @@ from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from asfportal.core.notifications import notify
+from asfportal.core.personal_data import MESSAGE as PERSONNUMMER_MESSAGE
+from asfportal.core.personal_data import looks_like_personal_identity_number
 
 from .models import (
     CRITERIA_FIELDS,
@@ -396,6 +398,8 @@ def company_close(*, company: Company, reason: str, actor: User) -> Company:
     raise_if(company.close_blockers())
     if not (reason or "").strip():
         raise DomainError(field_errors={"reason": [_("Give a reason for closing the company.")]})
+    if looks_like_personal_identity_number(reason):  # the reason is kept in the audit trail
+        raise DomainError(field_errors={"reason": [str(PERSONNUMMER_MESSAGE)]})
     company.status = Company.Status.CLOSED
     clean_or_raise(company)
     company.save(update_fields=["status", "updated_at"])

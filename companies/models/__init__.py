@@ -15,11 +15,9 @@ from .company import (
     SEARCH_VECTOR,
     Company,
     CompanyQuerySet,
-    ContactPerson,
-    Invitation,
-    Representative,
     ServiceCategory,
 )
+from .people import ContactPerson, Invitation, Representative
 
 __all__ = [
     "CRITERIA_FIELDS",

@@ -226,3 +226,28 @@ def test_a_decided_change_request_cannot_be_decided_again(coordinator):
     assert "redan" in error.value.message
     assert ChangeRequest.objects.get().status == ChangeRequest.Status.APPROVED
     assert Assessment.objects.count() == 0
+
+
+def test_the_dashboard_tag_shows_the_representatives_application_status(rf):
+    from django.template import Context, Template
+
+    company = services.company_apply(
+        fields={"name": "Kafé Taggen", "org_number": _number(), "legal_form": "ekonomisk_forening"},
+        applicant_email="eva@taggen.se", applicant_name="Eva Taggen",
+    )  # fmt: skip
+    user = company.representatives.get().user
+    user.is_active = True
+    user.save()
+    request = rf.get("/")
+    request.user = user
+    html = Template("{% load companies_tags %}{% company_application_status %}").render(
+        Context({"request": request})
+    )
+    assert "Status i ASF-registret" in html and "Ansökt" in html
+
+
+def test_a_closing_reason_may_not_hold_a_personnummer(coordinator):
+    company = CompanyFactory(verified=True)
+    with pytest.raises(DomainError) as error:
+        services.company_close(company=company, reason="Ägaren 19811218-9876 har avlidit.", actor=coordinator)
+    assert "personnummer" in " ".join(error.value.field_errors["reason"])

@@ -355,12 +355,8 @@ def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) 
         company=company, assessed_by=actor, assessor_organisation=actor.organisation, **fields
     )
     assessment.is_verified = assessment.all_met()
-    assessment.valid_until = (
-        default_valid_until(assessment.assessed_on)
-        if assessment.is_verified and assessment.assessed_on
-        else None
-    )
-    clean_or_raise(assessment)
+    clean_or_raise(assessment)  # before the validity is computed from a date that may not be possible
+    assessment.valid_until = default_valid_until(assessment.assessed_on) if assessment.is_verified else None
     assessment.save()
     today = timezone.localdate()
     if assessment.has_run_out(today=today):

@@ -120,3 +120,20 @@ def test_a_company_no_longer_verified_says_so_instead_of_not_found(page, live_se
     assert_accessible(page)
     never = CompanyFactory(name="Aldrig Listad")
     assert page.goto(f"{live_server.url}{reverse('companies:company-detail', args=[never.pk])}").status == 404
+
+
+def test_the_registry_pages_with_its_search_and_status_kept(page, live_server, coordinator):
+    Company.objects.bulk_create(
+        CompanyFactory.build(name=f"Kafé {n:02d}", status=Company.Status.UNDER_ASSESSMENT) for n in range(53)
+    )
+    CompanyFactory(name="Kafé Verifierat", verified=True)
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}{reverse('companies:registry-list')}?q=KAFE&status=under_assessment")
+    first = set(page.locator("tbody tr td:first-child").all_inner_texts())
+    assert len(first) == 50 and "Kafé Verifierat" not in first
+    page.get_by_role("link", name="Nästa").click()
+    page.wait_for_load_state()
+    second = set(page.locator("tbody tr td:first-child").all_inner_texts())
+    assert second == {"Kafé 50", "Kafé 51", "Kafé 52"}
+    assert page.locator("#registry-q").input_value() == "KAFE"
+    assert page.locator("#registry-status").input_value() == "under_assessment"

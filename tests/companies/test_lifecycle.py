@@ -256,6 +256,8 @@ def test_a_closing_reason_may_not_hold_a_personnummer(coordinator):
 def test_an_impossible_assessment_date_is_refused_on_the_field_not_a_crash(coordinator):
     with pytest.raises(DomainError) as error:
         services.assessment_record(
-            company=CompanyFactory(), fields=assessment_fields(assessed_on=date(9999, 12, 31)), actor=coordinator
+            company=CompanyFactory(),
+            fields=assessment_fields(assessed_on=date(9999, 12, 31)),
+            actor=coordinator,
         )
     assert list(error.value.field_errors) == ["assessed_on"]

@@ -202,7 +202,7 @@ def _contacts_updated(w):
         company=w.company, contacts=[{"name": "Eva Ek", "title": "VD", "email": "eva@stadkraft.se", "phone": ""}],
         actor=w.rep,
     )  # fmt: skip
-    return Expect(w.rep, w.company, {"count": 1})
+    return Expect(w.rep, w.company, {"count": 1, "added": ["Eva Ek"], "removed": []})
 
 
 def _change_request(w, approve=None):
@@ -224,7 +224,8 @@ def _assessed(w):
     assessment = companies.services.assessment_record(
         company=w.company, fields=assessment_fields(), actor=w.coordinator
     )
-    return Expect(w.coordinator, w.company, {"verified": True, "assessment": assessment.pk})
+    return Expect(w.coordinator, w.company, {"verified": True, "assessment": assessment.pk, "status": "verified",
+                                             "verdicts": {"1": "met", "2": "met", "3": "met", "4": "met"}})  # fmt: skip
 
 
 def _closed(w):
@@ -578,6 +579,7 @@ CASES = [
 
 # Public functions of the services modules that change nothing, or change state only by calling one that audits.
 NOT_STATE_CHANGES = {
+    CS.company_check: "a check (the model's rules, for the forms and the import preview)",
     PS.exceeds_eu_threshold: "a check",
     PS.check_eligibility: "a check",
     PS.submissions.new_receipt_id: "makes a receipt id",

@@ -68,11 +68,14 @@ def offer_save(
         offer = Offer(company=company, submission_key=submission_key)
     else:
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
-        raise_if(offer.change_blockers(fields, at=timezone.localdate()))
         already = ""
+    # Asked of the offer as it is, before the new values are set; raised after the values' own checks, so a
+    # typing error is shown beside its field first.
+    blockers = offer.change_blockers(fields, at=timezone.localdate()) if offer.pk else []
     for name, value in fields.items():
         setattr(offer, name, value)
     clean_or_raise(offer)
+    raise_if(blockers)
     if offer.pk is None:
         _save_once(offer, already)
     else:

@@ -9,7 +9,7 @@ from django.core.validators import EmailValidator, MaxValueValidator, MinValueVa
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
@@ -24,7 +24,7 @@ def _day(value: date) -> str:
 
 def _names(placements) -> str:
     return ", ".join(
-        _t("%(code)s (%(start)s to %(end)s)")
+        gettext("%(code)s (%(start)s to %(end)s)")
         % {"code": p.participant.code, "start": _day(p.start_on), "end": _day(p.planned_end_on)}
         for p in placements
     )
@@ -134,7 +134,9 @@ class Offer(BaseModel):
         if new_places >= peak:
             return []
         return [
-            _t("%(booked)s places are booked at the same time, so the offer cannot have fewer: %(names)s.")
+            gettext(
+                "%(booked)s places are booked at the same time, so the offer cannot have fewer: %(names)s."
+            )
             % {"booked": peak, "names": _names(placements)}
         ]
 
@@ -149,7 +151,7 @@ class Offer(BaseModel):
         if not outside:
             return []
         return [
-            _t("Placements run on the offer outside that period; end or move them first: %(names)s.")
+            gettext("Placements run on the offer outside that period; end or move them first: %(names)s.")
             % {"names": _names(outside)}
         ]
 
@@ -158,7 +160,7 @@ class Offer(BaseModel):
         if not running:
             return []
         return [
-            _t("Placements run on the offer, so it cannot be unpublished: %(names)s.")
+            gettext("Placements run on the offer, so it cannot be unpublished: %(names)s.")
             % {"names": _names(running)}
         ]
 

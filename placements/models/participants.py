@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
@@ -81,12 +81,12 @@ class Participant(BaseModel):
     def registration_blockers(self) -> list[str]:
         """Why nothing more may be registered about the participant (a new placement, a start, a follow-up)."""
         if not self.has_valid_consent():
-            return [_t("The participant has no valid consent; nothing more may be registered.")]
+            return [gettext("The participant has no valid consent; nothing more may be registered.")]
         return []
 
     def consent_withdraw_blockers(self) -> list[str]:
         if not self.has_valid_consent():
-            return [_t("There is no valid consent to withdraw.")]
+            return [gettext("There is no valid consent to withdraw.")]
         return []
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
@@ -141,36 +141,36 @@ class Placement(BaseModel):
 
     def start_blockers(self, *, at: date) -> list[str]:
         if self.status != self.Status.PLANNED:
-            return [_t("Only a planned placement can start.")]
+            return [gettext("Only a planned placement can start.")]
         reasons = self.participant.registration_blockers()
         # Started before the day it was planned for, it could never be ended: an end date may neither lie
         # ahead nor come before the start. Move the start date instead.
         if at < self.start_on:
             reasons.append(
-                _t("The placement is planned to start on %(date)s; it can be started from that day.")
+                gettext("The placement is planned to start on %(date)s; it can be started from that day.")
                 % {"date": _day(self.start_on)}
             )
         return reasons
 
     def end_blockers(self, *, ended_on: date | None, at: date) -> list[str]:
         if not self.is_open:
-            return [_t("The placement has already ended.")]
+            return [gettext("The placement has already ended.")]
         reasons = []
         if self.status == self.Status.PLANNED and at < self.start_on:
-            reasons.append(_t("The placement has not started yet."))
+            reasons.append(gettext("The placement has not started yet."))
         if ended_on is not None and ended_on < self.start_on:
-            reasons.append(_t("A placement cannot end before it started."))
+            reasons.append(gettext("A placement cannot end before it started."))
         if ended_on is not None and ended_on > at:
-            reasons.append(_t("The end date cannot be in the future."))
+            reasons.append(gettext("The end date cannot be in the future."))
         return reasons
 
     def record_outcome_90_blockers(self, *, at: date) -> list[str]:
         """The outcome after 90 days is what the participant does on day 90 or later, so not before."""
         if not self.is_finished:
-            return [_t("The placement has not ended.")]
+            return [gettext("The placement has not ended.")]
         if at < self.outcome_follow_up_on:
             return [
-                _t("The outcome after 90 days can be recorded from %(date)s.")
+                gettext("The outcome after 90 days can be recorded from %(date)s.")
                 % {"date": _day(self.outcome_follow_up_on)}
             ]
         return []
@@ -225,10 +225,10 @@ class FollowUp(BaseModel):
 
     def record_blockers(self, *, held_on: date, at: date) -> list[str]:
         if self.cancelled_on is not None:
-            return [_t("The follow-up was cancelled.")]
+            return [gettext("The follow-up was cancelled.")]
         reasons = self.placement.participant.registration_blockers()
         if held_on > at:
-            reasons.append(_t("A follow-up cannot be recorded as held in the future."))
+            reasons.append(gettext("A follow-up cannot be recorded as held in the future."))
         if self.kind == self.Kind.AFTER_90_DAYS:
             reasons += self.placement.record_outcome_90_blockers(at=held_on)
         return reasons

@@ -60,7 +60,9 @@ def test_placements_follow_ups_and_offers_refuse_a_personnummer_in_the_service(c
     placement = _place(participant, OfferFactory(), coordinator)
     services.placement_start(placement=placement, actor=coordinator)
     with pytest.raises(DomainError) as error:
-        services.follow_up_record(follow_up=placement.follow_ups.first(), held_on=TODAY, note=text, actor=coordinator)
+        services.follow_up_record(
+            follow_up=placement.follow_ups.first(), held_on=TODAY, note=text, actor=coordinator
+        )
     assert "note" in error.value.field_errors
     offer = OfferFactory()
     with pytest.raises(DomainError) as error:

@@ -81,7 +81,7 @@ def test_a_double_click_on_end_ends_the_placement_once(page, live_server, coordi
     page.get_by_role("button", name="Avsluta placeringen").dblclick()
     page.wait_for_url(_detail(live_server, placement.participant))
     text = page.locator("main").inner_text()
-    assert "Placeringen har avslutats" in text or "Placeringen är redan avslutad" in text
+    assert "Placeringen är avslutad" in text or "Placeringen är redan avslutad" in text
     assert page.locator(".alert-danger").count() == 0
     assert Placement.objects.get(pk=placement.pk).status == Placement.Status.ENDED
     assert FollowUp.objects.filter(placement=placement, kind=FollowUp.Kind.AFTER_90_DAYS).count() == 1

@@ -219,7 +219,9 @@ def participant_page(participant: Participant) -> dict:
             {
                 "placement": placement,
                 "can_start": not placement.start_blockers(at=today),
-                "start_blockers": placement.start_blockers(at=today) if placement.status == "planned" else [],
+                "start_blockers": placement.start_blockers(at=today)
+                if placement.status == Placement.Status.PLANNED
+                else [],
                 "can_end": not placement.end_blockers(ended_on=None, at=today),
                 "follow_ups": follow_ups,
             }

@@ -161,7 +161,9 @@ def consent_withdraw(*, participant: Participant, actor: User) -> dict[str, int]
     )
     done = {"interrupted": 0, "cancelled": 0}
     for placement in open_placements:
-        placement.ended_on = max(today, placement.start_on) if placement.status == "active" else today
+        placement.ended_on = (
+            max(today, placement.start_on) if placement.status == Placement.Status.ACTIVE else today
+        )
         placement.end_reason = reason
         if placement.status == Placement.Status.ACTIVE:
             placement.status, placement.outcome = Placement.Status.INTERRUPTED, Outcome.NOT_KNOWN

@@ -365,8 +365,10 @@ def _participant_registered(w):
 
 
 def _consent_withdrawn(w):
+    placement = w.placement(started=True)
     placements.services.consent_withdraw(participant=w.participant, actor=w.coordinator)
-    return Expect(w.coordinator, None, {"organisation": w.coordinator.organisation_id})
+    return Expect(w.coordinator, None, {"organisation": w.coordinator.organisation_id, "interrupted": 1,
+                                        "placements": [placement.pk]})  # fmt: skip
 
 
 def _placement_created(w):
@@ -383,6 +385,16 @@ def _follow_up_recorded(w):
     placements.services.follow_up_record(
         follow_up=follow_up, held_on=TODAY, note="Trivs.", actor=w.coordinator
     )
+    return Expect(w.coordinator, placement)
+
+
+def _follow_up_edited(w):
+    placement = w.placement(started=True)
+    follow_up = placement.follow_ups.filter(kind=FollowUp.Kind.REGULAR).first()
+    for note in ("Trivs.", "Trivs, vill prova kassan."):
+        placements.services.follow_up_record(
+            follow_up=follow_up, held_on=TODAY, note=note, actor=w.coordinator
+        )
     return Expect(w.coordinator, placement)
 
 
@@ -553,6 +565,7 @@ CASES = [
     Case(PL.placement_create, "placements.placement.created", _placement_created),
     Case(PL.placement_start, "placements.placement.started", _placement_started),
     Case(PL.follow_up_record, "placements.follow_up.recorded", _follow_up_recorded),
+    Case(PL.follow_up_record, "placements.follow_up.edited", _follow_up_edited, "follow-up note changed"),
     Case(PL.placement_end, "placements.placement.ended", lambda w: _placement_ended(w, False)),
     Case(PL.placement_end, "placements.placement.interrupted", lambda w: _placement_ended(w, True)),
     Case(PL.participant_erase, "placements.participant.erased", _participant_erased),
@@ -595,6 +608,7 @@ NOT_STATE_CHANGES = {
     PL.has_valid_consent: "a check",
     PL.participant_export: "a read, recorded in the participant access log",
     PL.support_measure_is_forbund: "a check",
+    PL.months_before: "date arithmetic for the retention time",
     PO.check_guardrails: "a check",
     PO.reports_january_run: "queues report_request, which audits each report",
     asfportal.core.services.heartbeat_record: "a worker's sign of life, which is itself a log",

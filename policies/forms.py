@@ -50,8 +50,6 @@ class PolicyForm(ShapeOnlyModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The statuses the stored policy may move to, as the model decides them.
-        self.fields["status"].choices = (self.instance if self.instance.pk else Policy()).status_choices()
         self.helper = submit_helper(_("Save policy"))
 
     def clean_document(self):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.audit import audit
-from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
+from asfportal.core.exceptions import DomainError, clean_or_raise
 from asfportal.core.notifications import notify
 from asfportal.core.personal_data import normalise_swedish_phone_number
 
@@ -95,20 +95,27 @@ def contact_delete(*, contact: ContactPerson, actor: User) -> None:
     contact.delete()
 
 
+def _raise_on_status(reasons: list[str]) -> None:
+    if reasons:
+        raise DomainError(field_errors={"status": reasons})
+
+
 @transaction.atomic
 def policy_save(*, policy: Policy | None, organisation: Organisation, fields: dict, actor: User) -> Policy:
     """Save a policy; the model decides which status it may move to and what an adopted (public) policy needs.
     Saving the same new draft twice gives the one already there."""
+    if fields.get("document") is False:  # the form's "clear" box
+        fields = {**fields, "document": ""}
     if policy is None:
         policy = _assign(Policy(organisation=organisation), fields)
-        raise_if(Policy(status=Policy.Status.DRAFT).status_change_blockers(to=policy.status))
+        _raise_on_status(Policy(status=Policy.Status.DRAFT).status_change_blockers(to=policy.status))
         key = {"organisation": organisation, "title": policy.title, "status": policy.status}
         policy, created = _idempotent_create(policy, natural_key=key, fields=fields)
         if created:
             audit(actor, "policies.policy.saved", policy, status=policy.status)
         return policy
     stored = Policy.objects.select_for_update().get(pk=policy.pk)
-    raise_if(stored.status_change_blockers(to=fields.get("status", stored.status)))
+    _raise_on_status(stored.status_change_blockers(to=fields.get("status", stored.status)))
     policy = _assign(stored, fields)
     clean_or_raise(policy)
     policy.save()

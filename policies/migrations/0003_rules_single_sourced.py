@@ -99,11 +99,6 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='first year'),
         ),
         migrations.AlterField(
-            model_name='activity',
-            name='budget',
-            field=models.DecimalField(blank=True, decimal_places=0, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='budget (SEK)'),
-        ),
-        migrations.AlterField(
             model_name='contactperson',
             name='phone',
             field=models.CharField(blank=True, max_length=30, validators=[asfportal.core.personal_data.validate_swedish_phone_number], verbose_name='phone'),

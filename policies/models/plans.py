@@ -180,7 +180,6 @@ class Activity(BaseModel):
         decimal_places=0,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(

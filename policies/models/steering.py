@@ -139,11 +139,6 @@ class Policy(BaseModel):
         """An adopted policy whose review date has come."""
         return self.is_public and self.review_on is not None and self.review_on <= today
 
-    def status_choices(self) -> list[tuple[str, str]]:
-        """The statuses this policy (as stored) may be given, for the form's menu."""
-        allowed = self.TRANSITIONS[self.Status(self.status)]
-        return [(value, label) for value, label in self.Status.choices if value in allowed]
-
     def status_change_blockers(self, *, to: str) -> list[str]:
         """Why the stored policy may not move to status `to` (empty = it may)."""
         if to in self.TRANSITIONS[self.Status(self.status)]:

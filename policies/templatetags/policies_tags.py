@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def figure(value) -> str:
-    """A baseline, target or actual value as people write it: "–" when none is given (never 0), no trailing
+    """A baseline, target or actual value as people write it: a dash when none is given (never 0), no trailing
     decimals (12, not 12,00), a decimal comma and thousands separators in Swedish."""
     if value is None or value == "":
         return "\u2013"

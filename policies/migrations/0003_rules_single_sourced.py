@@ -119,11 +119,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('progress__isnull', True), ('progress', 100), _connector='OR'), name='done_activity_is_complete', violation_error_message='A done activity is 100 % complete: write 100 or leave the field empty.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('progress__isnull', True), ('progress', 100), _connector='OR'), name='done_activity_is_complete', violation_error_message='A done activity is complete (100 percent): write 100 or leave the field empty.'),
         ),
         migrations.AddConstraint(
             model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'planned'), _negated=True), ('progress__isnull', True), ('progress', 0), _connector='OR'), name='planned_activity_has_not_started', violation_error_message='A planned activity has not started (0 %): choose the status Ongoing or leave the field empty.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'planned'), _negated=True), ('progress__isnull', True), ('progress', 0), _connector='OR'), name='planned_activity_has_not_started', violation_error_message='A planned activity has not started (0 percent): choose the status Ongoing or leave the field empty.'),
         ),
         migrations.AddConstraint(
             model_name='activity',

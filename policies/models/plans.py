@@ -217,14 +217,14 @@ class Activity(BaseModel):
                 condition=~Q(status="done") | Q(progress__isnull=True) | Q(progress=100),
                 name="done_activity_is_complete",
                 violation_error_message=_(
-                    "A done activity is 100 % complete: write 100 or leave the field empty."
+                    "A done activity is complete (100 percent): write 100 or leave the field empty."
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="planned") | Q(progress__isnull=True) | Q(progress=0),
                 name="planned_activity_has_not_started",
                 violation_error_message=_(
-                    "A planned activity has not started (0 %): choose the status Ongoing or leave the field empty."
+                    "A planned activity has not started (0 percent): choose the status Ongoing or leave the field empty."
                 ),
             ),
             # The natural key: a double click on "Save" finds the activity already made.

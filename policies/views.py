@@ -96,7 +96,8 @@ def steering(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The contact person is added."))
             return redirect("policies:steering")
     context = {**selectors.organisation_page(organisation=organisation), "form": form}
-    context["policies"] = list(organisation.asf_policies.all())
+    today = timezone.localdate()
+    context["policies"] = [(p, p.review_due(today=today)) for p in organisation.asf_policies.all()]
     context["plans"] = list(organisation.action_plans.all())
     return render(request, "policies/steering.html", context)
 

@@ -176,3 +176,26 @@ def test_removing_a_contact_person_asks_first(page, live_server, coordinator):
     page.wait_for_url(steering)
     assert "Kontaktpersonen är borttagen." in page.locator("main").inner_text()
     assert not ContactPerson.objects.filter(pk=contact.pk).exists()
+
+
+def test_a_double_click_on_save_makes_one_activity_and_one_contact(page, live_server, coordinator):
+    today = timezone.localdate()
+    plan = _plan(coordinator.organisation, today)
+    login_as(page, live_server, coordinator)
+    page.goto(f"{live_server.url}{reverse('policies:activity-create', args=[plan.pk])}")
+    page.locator("#id_title").fill("Anbudsskola för ASF")
+    page.locator("#id_category").select_option("procurement")
+    page.locator("#id_start_on").fill(today.isoformat())
+    page.locator("#id_end_on").fill((today + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Spara aktiviteten").dblclick()
+    page.wait_for_url(f"{live_server.url}{reverse('policies:plan-manage', args=[plan.pk])}")
+    assert Activity.objects.filter(plan=plan, title="Anbudsskola för ASF").count() == 1
+
+    page.goto(f"{live_server.url}{reverse('policies:steering')}")
+    page.locator("#id_name").fill("Bo Berg")
+    page.locator("#id_responsibility").select_option("procurement")
+    page.locator("#id_phone").fill("070-112 34 57")
+    page.get_by_role("button", name="Spara kontaktpersonen").dblclick()
+    page.wait_for_load_state()
+    assert "Bo Berg" in page.locator("main").inner_text()
+    assert ContactPerson.objects.filter(name="Bo Berg").count() == 1

@@ -513,7 +513,7 @@ REGISTRY: dict[str, Entry] = {
     "procurement:tender-amend": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Ny sista dag.", "submission_deadline_at": (timezone.localtime() + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")}),
     "procurement:tender-award": Entry("officer", ("closed_tender",), page=False, valid=lambda w: {f"award-{w.award_submission}": "on", f"value-{w.award_submission}": "300 000"}),
     "procurement:tender-cancel": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Behovet har upphört."}),
-    "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"answer": "Ja, alla tre."}),
+    "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"text": "Gäller det alla skolor?", "answer": "Ja, alla tre."}),
     "procurement:submission-detail": _reads("officer", "award_submission"),
     # placements
     "placements:offer-list": _reads("rep"),

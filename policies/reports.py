@@ -48,6 +48,8 @@ SIGNAL_LABELS = {
     "on_track": gettext_lazy("On track"),
     "at_risk": gettext_lazy("At risk"),
     "late": gettext_lazy("Late"),
+    "postponed": gettext_lazy("Postponed"),
+    "cancelled": gettext_lazy("Cancelled"),
 }
 
 

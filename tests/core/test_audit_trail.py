@@ -31,7 +31,7 @@ from asfportal.core import notifications
 from asfportal.core.models import AuditEntry, Notification
 from companies.models import Company, ServiceCategory
 from placements.models import FollowUp, Participant
-from policies.models import ActionPlan, ContactPerson, Indicator
+from policies.models import ActionPlan, Activity, ContactPerson, Indicator
 from procurement.models import CpvCode, Submission, Tender
 from tests.accounts.factories import UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields, luhn_complete
@@ -118,7 +118,7 @@ class World:
     def plan(self) -> ActionPlan:
         return policies.services.plan_save(
             plan=None, organisation=self.coordinator.organisation, goals=["Fler ASF som leverantörer"],
-            fields={"title": "Handlingsplan för ASF", "start_year": TODAY.year, "end_year": TODAY.year + 3},
+            fields={"title": "Handlingsplan för ASF", "start_year": TODAY.year - 1, "end_year": TODAY.year + 3},
             actor=self.coordinator,
         )  # fmt: skip
 
@@ -434,7 +434,7 @@ def _policy_saved(w):
     policy = policies.services.policy_save(
         policy=None, organisation=w.coordinator.organisation, actor=w.coordinator,
         fields={"title": "Policy för ASF", "status": "adopted", "adopted_by": "Kommunfullmäktige",
-                "adopted_on": TODAY - timedelta(days=10)},
+                "adopted_on": TODAY - timedelta(days=10), "text": "Vi köper av ASF."},
     )  # fmt: skip
     return Expect(w.coordinator, policy, {"status": "adopted"})
 
@@ -455,6 +455,29 @@ def _activity_saved(w, update: bool):
     if update:
         activity = w.activity(activity, status="done")
     return Expect(w.coordinator, activity)
+
+
+def _goal_renamed(w):
+    goal = policies.services.goal_save(
+        goal=w.plan.goals.get(), title="Fler ASF får uppdrag", actor=w.coordinator
+    )
+    return Expect(w.coordinator, goal, {"before": "Fler ASF som leverantörer"})
+
+
+def _goal_deleted(w):
+    goal = w.plan.goals.get()
+    w.activity(goal=goal)
+    key = ("policies.goal", goal.pk)
+    assert policies.services.goal_delete(goal=goal, actor=w.coordinator) == 1
+    return Expect(w.coordinator, key, {"activities_without_goal": 1})
+
+
+def _activity_deleted(w):
+    activity = w.activity()
+    key = ("policies.activity", activity.pk)
+    policies.services.activity_delete(activity=activity, actor=w.coordinator)
+    assert not Activity.objects.filter(pk=key[1]).exists()
+    return Expect(w.coordinator, key, {"plan": w.plan.pk})
 
 
 def _progress(w):
@@ -578,6 +601,9 @@ CASES = [
     Case(PO.plan_save, "policies.plan.saved", lambda w: _plan_saved(w, True), "action plan updated, goal added"),
     Case(PO.activity_save, "policies.activity.saved", lambda w: _activity_saved(w, False), "activity created"),
     Case(PO.activity_save, "policies.activity.saved", lambda w: _activity_saved(w, True), "activity updated"),
+    Case(PO.goal_save, "policies.goal.renamed", _goal_renamed),
+    Case(PO.goal_delete, "policies.goal.deleted", _goal_deleted),
+    Case(PO.activity_delete, "policies.activity.deleted", _activity_deleted),
     Case(PO.progress_record, "policies.activity.progress", _progress),
     Case(PO.activity_followup_save, "policies.activity.followup_saved", _followup_saved,
          "indicator and milestone added, indicator deleted"),
@@ -609,7 +635,6 @@ NOT_STATE_CHANGES = {
     PL.participant_export: "a read, recorded in the participant access log",
     PL.support_measure_is_forbund: "a check",
     PL.months_before: "date arithmetic for the retention time",
-    PO.check_guardrails: "a check",
     PO.reports_january_run: "queues report_request, which audits each report",
     asfportal.core.services.heartbeat_record: "a worker's sign of life, which is itself a log",
 }

@@ -241,3 +241,25 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class FormSubmission(models.Model):
+    """A claimed one-time form token (asfportal/core/form_tokens.py) and where its first submission led.
+
+    The unique token is the guard: of two requests posting the same form, only one can insert the row. Kept for
+    FORM_TOKEN_HOURS; the daily purge forgets older ones.
+    """
+
+    token = models.CharField(_("form token"), max_length=32, unique=True)
+    owner = models.CharField(_("form token owner"), max_length=100)
+    path = models.CharField(_("form address"), max_length=500)
+    # Empty while the first request runs; the redirect it answered with once it succeeded.
+    result_url = models.CharField(_("first result"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"

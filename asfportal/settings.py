@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A double click or a resubmitted POST acts once and shows the first result (core/form_tokens.py).
     "asfportal.core.form_tokens.FormTokenMiddleware",
+    # A database constraint broken in a race becomes its Swedish message on a 409 page, never a 500.
+    "asfportal.core.integrity.IntegrityErrorMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: answers a locked-out login with the lock-out page.
     "axes.middleware.AxesMiddleware",

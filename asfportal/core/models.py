@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .personal_data import reject_personal_identity_number
+from .validators import plain_number_limits
 
 
 class BaseModel(models.Model):
@@ -29,7 +30,7 @@ class BaseModel(models.Model):
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            errors = {field: plain_number_limits(found) for field, found in error.error_dict.items()}
         for field in self._meta.concrete_fields:
             if not _guarded_text_field(field) or field.name in self.identity_number_exempt:
                 continue
@@ -237,7 +238,13 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="one_preference_per_kind",
+                violation_error_message=_("There is already a choice for this kind of notification."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.channel}"

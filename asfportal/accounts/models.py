@@ -82,7 +82,9 @@ class Organisation(BaseModel):
                 fields=["kind", "code"],
                 condition=~Q(code=""),
                 name="organisation_unique_official_code",
-                violation_error_message=_("Another organisation of this kind already has this official code."),
+                violation_error_message=_(
+                    "Another organisation of this kind already has this official code."
+                ),
             ),
             models.CheckConstraint(
                 condition=(

@@ -192,6 +192,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="sv")
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "asfportal" / "locale"]
+# "6 december 2026 kl. 12:00" everywhere in the Swedish UI (asfportal/formats/sv/formats.py).
+FORMAT_MODULE_PATH = ["asfportal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True

@@ -179,6 +179,11 @@ def tender_publish(*, tender: Tender, actor: User, now: datetime | None = None) 
 
 
 def _schedule_close(task, tender: Tender) -> None:
+    # Only inside the broker's visibility timeout: Redis would hand a task waiting longer out again and again
+    # (settings, CELERY_BROKER_VISIBILITY_TIMEOUT). A later deadline is closed by the every-minute sweep.
+    horizon = timedelta(seconds=settings.CELERY_BROKER_VISIBILITY_TIMEOUT)
+    if tender.submission_deadline_at - timezone.now() >= horizon:
+        return
     with contextlib.suppress(Exception):  # broker down: the every-minute sweep closes it
         task.apply_async(args=[tender.pk], eta=tender.submission_deadline_at, retry=False)
 

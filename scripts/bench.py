@@ -2,6 +2,7 @@
 
     bench.py [--quick] queries LABEL     SQL queries per main page, in-process (Django test client), to var/bench/
     bench.py jobs                        annual report, January run, reminder sweep (in-process, timed)
+    bench.py january-workers N           the January run as tasks on N running workers (bench.sh starts them)
     bench.py [--quick] load BASE_URL PID load at concurrency 8 against gunicorn, floor first; OCDS stream memory
     bench.py [--quick] summary           the table, with each target met or not
 
@@ -164,6 +165,36 @@ def step_jobs() -> None:
     print(f"  daily reminder sweep: {seconds:.2f} s")
     results["organisations"] = Organisation.objects.count()
     _save("jobs", results)
+
+
+def step_january_workers(workers: int) -> None:
+    """The January run as it runs in production: one task per organisation, spread over running workers (bench.sh
+    starts them); timed from queueing to the last report done. Uses the year before the jobs step's."""
+    _django()
+    from django.utils import timezone
+
+    from policies import services as policy_services
+    from policies.models import AnnualReport
+
+    year = timezone.localdate().year - 2
+    started = time.monotonic()
+    queued = policy_services.reports_january_run(year=year)
+    pending = AnnualReport.objects.filter(year=year, requested_by=None).exclude(status__in=["done", "failed"])
+    while pending.exists():
+        if time.monotonic() - started > 1800:
+            raise SystemExit("bench: the January run on the workers did not finish in 30 minutes")
+        time.sleep(1)
+    seconds = time.monotonic() - started
+    done = AnnualReport.objects.filter(year=year, requested_by=None, status="done").count()
+    print(f"  January run on {workers} workers: {queued} reports ({done} done) in {seconds:.1f} s")
+    jobs = _load("jobs") or {}
+    jobs["january_workers"] = {
+        "workers": workers,
+        "seconds": round(seconds, 1),
+        "reports": queued,
+        "done": done,
+    }
+    _save("jobs", jobs)
 
 
 def hit(base: urllib.parse.SplitResult, path: str, cookie: str) -> tuple[float, int, str, bytes]:
@@ -365,6 +396,10 @@ def step_summary(quick: bool) -> int:
             print(
                 f"January run: {january['reports']} reports ({january['done']} done) in {january['seconds']} s, one process"
             )
+        if "january_workers" in jobs:
+            fanned = jobs["january_workers"]
+            print(f"January run fanned out: {fanned['reports']} reports ({fanned['done']} done) in {fanned['seconds']} s"
+                  f" on {fanned['workers']} workers")  # fmt: skip
         print(f"Daily reminder sweep: {jobs['sweep_s']} s (target < {TARGETS['sweep_s']} s): "
               f"{verdict(jobs['sweep_s'] < TARGETS['sweep_s'], 'reminder sweep')}")  # fmt: skip
     stream = load["_ocds_stream"]
@@ -398,6 +433,7 @@ def main() -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     sub.add_parser("queries").add_argument("label")
     sub.add_parser("jobs")
+    sub.add_parser("january-workers").add_argument("workers", type=int)
     load = sub.add_parser("load")
     load.add_argument("base_url")
     load.add_argument("master_pid", type=int)
@@ -408,6 +444,9 @@ def main() -> int:
         return step_queries(args.label, quick)
     if args.step == "jobs":
         step_jobs()
+        return 0
+    if args.step == "january-workers":
+        step_january_workers(args.workers)
         return 0
     if args.step == "load":
         return step_load(args.base_url, args.master_pid, quick)

@@ -19,7 +19,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v redis-server >/dev/null || missing+=(redis-server)
-if [ "${BENCH_QUICK:-0}" != 1 ] && [ "${BENCH_TOPOLOGY:-1}" = 1 ]; then
+if [ "${BENCH_TOPOLOGY:-$((1 - ${BENCH_QUICK:-0}))}" = 1 ]; then
   command -v haproxy >/dev/null || missing+=(haproxy)
 fi
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
@@ -107,7 +107,9 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && 
 $PY scripts/bench.py load "http://127.0.0.1:$port" "$gunicorn_pid" || status=1
 kill "$gunicorn_pid" && wait "$gunicorn_pid" 2>/dev/null || true
 gunicorn_pid=""
-if [ "${BENCH_QUICK:-0}" != 1 ] && [ "${BENCH_TOPOLOGY:-1}" = 1 ]; then
+# The two-node step runs in the full benchmark (BENCH_TOPOLOGY=0 skips it) and in a quick one with BENCH_TOPOLOGY=1.
+topology=${BENCH_TOPOLOGY:-1} && [ "${BENCH_QUICK:-0}" = 1 ] && topology=${BENCH_TOPOLOGY:-0}
+if [ "$topology" = 1 ]; then
   echo "==> [${SECONDS}s] two web nodes behind HAProxy: the same mixed load through the balancer"
   $PY scripts/topology.py bench || status=1
 fi

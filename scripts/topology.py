@@ -236,8 +236,13 @@ class Topology:
     def manage(self, code: str) -> str:
         """Run Python with Django set up in the nodes' environment (their session store, say); returns stdout."""
         script = f"import django; django.setup()\n{code}"
-        return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=self.env, check=True,
-                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+        env = {"DJANGO_SETTINGS_MODULE": "asfportal.settings", **self.env}
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage() failed:\n{result.stderr[-3000:]}")
+        return result.stdout.strip()
 
     def session_cookie(self, email: str) -> str:
         """A signed-in session, second factor given, in the nodes' session store (scripts/bench_pages.py)."""

@@ -118,3 +118,26 @@ def test_the_notification_settings_page_costs_the_same_few_queries_whatever_the_
     assert (
         dict(NotificationPreference.objects.filter(user=coordinator).values_list("kind", "channel")) == chosen
     )
+
+
+def test_with_the_cache_unreachable_a_notification_is_still_recorded_and_the_header_still_counts(
+    client, coordinator, monkeypatch
+):
+    """The outbox promises that a change that notifies succeeds with Redis down; the header cache must not
+    break that, and the header falls back to counting in the database."""
+    from django.core.cache import cache
+
+    from asfportal.core.notifications import notify
+
+    client.force_login(coordinator)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("incr", "set", "get", "get_many", "add"):
+        monkeypatch.setattr(cache, method, down)
+    assert notify(recipient=coordinator, kind="accounts.password_changed", key="redis-down") is not None
+    from asfportal.core.context_processors import notifications as header
+
+    request = type("Request", (), {"user": coordinator})()
+    assert header(request)["unread_notifications"]() == 1

@@ -266,8 +266,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # The Redis broker gives an unacknowledged task (acks_late) to another worker after the visibility timeout. It is
 # set deliberately: longer than the longest task may run (CELERY_TASK_TIME_LIMIT, the hard limit; the annual
 # report, the longest, takes seconds), so a slow task is never run twice at once; and no task is scheduled further
-# ahead than it (procurement schedules a tender's closing task at its deadline only inside this horizon, the
-# every-minute sweep closes the rest), because Redis would hand such a waiting task out again each timeout.
+# ahead than it (none is: tenders are closed by the every-minute sweep), because Redis would hand such a waiting
+# task out again each timeout.
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60

@@ -56,5 +56,35 @@ class TenderAdmin(PortalAdmin):
     ]
     readonly_fields = fields
 
+    # A tender is drafted, published, amended, awarded and cancelled only through the officers' pages (the
+    # services enforce its lifecycle); the admin reads it.
+    def has_add_permission(self, request):
+        return False
 
-admin.site.register(Award, PortalAdmin)
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(PortalAdmin):
+    """Read only: an award is made by tender_award, which checks the tender's lifecycle and freezes whether the
+    company was verified on the award date (the figure "value awarded to ASF" rests on it)."""
+
+    list_display = ["tender", "company", "value", "awarded_on", "company_was_verified"]
+    list_select_related = ["tender", "company"]
+    readonly_fields = [
+        "tender",
+        "lot",
+        "company",
+        "value",
+        "contract_start_on",
+        "contract_end_on",
+        "awarded_on",
+        "company_was_verified",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

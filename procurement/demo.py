@@ -24,6 +24,7 @@ from asfportal.core.demo import demo_seeder
 from companies.models import Company, Representative
 
 from . import services
+from .lifecycle import meets_reserved_share
 from .models import CpvCode, Submission, Tender, cpv_check_digit
 
 OFFICER_EMAIL = "upphandlare@orebro.example"
@@ -284,11 +285,8 @@ def _fields(spec: dict[str, Any], today: date) -> dict[str, Any]:
     fields["question_deadline_at"] = _at(question, today)
     fields["answers_published_by_at"] = _at(answers, today)
     fields["submission_deadline_at"] = _at(deadline, today)
-    # The awarded tender's contract follows the deadline it ends up with, not the one it is created with.
-    final_deadline = spec.get("past_days", {}).get("deadline", deadline)
-    fields["contract_start_on"], fields["contract_end_on"] = _contract(
-        spec, today + timedelta(days=final_deadline)
-    )
+    # The contract starts after the deadline (the awarded tender's moves with its deadline, see _award).
+    fields["contract_start_on"], fields["contract_end_on"] = _contract(spec, today + timedelta(days=deadline))
     return fields
 
 
@@ -348,24 +346,29 @@ def _award(tender: Tender, spec: dict[str, Any], officer: User, today: date) -> 
     if answerer is None:
         return False
     company, representative = answerer
-    occupied, in_target_group = company.employees_total or 0, company.employees_integration or 0
-    if not occupied or in_target_group * 100 < 30 * occupied:
-        occupied, in_target_group = 10, 6  # a stand-in company whose registry figures are missing
+    # The company declares what the registry holds (employees and people in work training).
+    occupied = company.employees_total + company.participants
+    in_target_group = company.employees_integration + company.participants
+    if not meets_reserved_share(occupied=occupied, in_target_group=in_target_group):
+        return False
     services.submission_submit(
         tender=tender,
         company=company,
         message=spec["submission"],
         occupied=occupied,
-        in_target_group=min(in_target_group, occupied),
+        in_target_group=in_target_group,
         actor=representative,
     )
     past = spec["past_days"]
     deadline = _at(past["deadline"], today)
+    contract_start_on, contract_end_on = _contract(spec, today + timedelta(days=past["deadline"]))
     Tender.objects.filter(pk=tender.pk).update(
         published_at=_at(past["published"], today, hour=9),
         question_deadline_at=_at(past["question"], today),
         answers_published_by_at=_at(past["answers"], today),
         submission_deadline_at=deadline,
+        contract_start_on=contract_start_on,
+        contract_end_on=contract_end_on,
     )
     Submission.objects.filter(tender=tender, company=company).update(
         submitted_at=_at(past["submitted"], today, hour=15)

@@ -112,15 +112,8 @@ class TenderForm(ModelLimitsMixin, forms.ModelForm):
                 lots.append({"title": line.rstrip("*").strip()[:200], "is_reserved": reserved})
         return lots
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("contract_start_on"), data.get("contract_end_on")
-        if start and end and end < start:
-            self.add_error("contract_end_on", _("The contract cannot end before it starts."))
-        return data
-
     def _post_clean(self):
-        # Validate the shape only; the service saves (and checks publishing rules separately).
+        # Validate the shape only; the service checks the record (full_clean) and puts each problem on its field.
         pass
 
 
@@ -166,6 +159,11 @@ class QuestionForm(forms.Form):
 
 
 class AnswerQuestionForm(forms.Form):
+    """The answer, and the question as it will be published: the officer may take a name out of it first."""
+
+    text = forms.CharField(
+        label=_("Question as published"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 

@@ -23,3 +23,12 @@ for code, label, roles in (
             code=code, label=label, template=f"procurement/notifications/{code.split('.')[1]}", roles=roles
         )
     )
+# The receipt of an answer is the company's proof of what arrived when: always e-mailed at once.
+register_kind(
+    NotificationKind(
+        code="procurement.submission_received",
+        label=_("Receipt for your answer to a tender"),
+        template="procurement/notifications/submission_received",
+        mandatory=True,
+    )
+)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from asfportal.accounts import capabilities
 from asfportal.accounts.models import User
 
-from .models import Question, Submission, Tender
+from .models import Question, SavedSearch, Submission, Tender
 
 is_officer = capabilities.is_procurement_officer
 
@@ -56,9 +56,17 @@ def get_question_for_answer(request: HttpRequest, pk: int) -> Question:
     )
 
 
+class Sealed(PermissionDenied):
+    """Refused because the answers are sealed until the tender's submission deadline (the page says until when)."""
+
+    def __init__(self, tender: Tender):
+        super().__init__()
+        self.tender = tender
+
+
 def get_submission_for_evaluation(request: HttpRequest, pk: int) -> Submission:
-    """An answer is readable by the buyer's officers once the deadline has passed, and by nobody before; another
-    organisation's officers do not find it (404), as they do not find its tender."""
+    """An answer is readable by the buyer's officers once the deadline has passed, and by nobody before (Sealed,
+    a 403 that says so); another organisation's officers do not find it (404), as they do not find its tender."""
     require_officer(request)
     submission = get_object_or_404(
         Submission.objects.select_related("tender", "company"),
@@ -66,5 +74,11 @@ def get_submission_for_evaluation(request: HttpRequest, pk: int) -> Submission:
         tender__buyer_id=request.user.organisation_id,
     )
     if submission.tender.is_sealed():
-        raise PermissionDenied
+        raise Sealed(submission.tender)
     return submission
+
+
+def get_saved_search_for_owner(request: HttpRequest, pk: int) -> SavedSearch:
+    """A representative's own saved search; anyone else's is not found."""
+    require_company(request)
+    return get_object_or_404(SavedSearch, pk=pk, user=request.user)

@@ -2,7 +2,7 @@
 and municipalities, the companies' answers, the awards and a few answered questions (see asfportal/core/scale.py).
 
 Everything is planned in memory first (dates, buyers, who answers what), then written with bulk_create. The rows
-follow the same rules the services enforce when a tender is published, answered and awarded (check_terms,
+follow the same rules the services enforce when a tender is published, answered and awarded (Tender.publish_blockers,
 check_eligibility, tender_award), so the pages and the open data show them as they would show real ones.
 """
 
@@ -23,8 +23,10 @@ from asfportal.accounts.models import Organisation
 from asfportal.core.scale import ScaleContext, bulk, scale_seeder
 from companies.models import Company, Representative
 
+from .lifecycle import meets_reserved_share
 from .models import Award, CpvCode, Question, Submission, Tender, cpv_check_digit
-from .services import NON_PROFIT_FORMS
+
+NON_PROFIT_FORMS = Tender.NON_PROFIT_FORMS
 
 Basis = Tender.LegalBasis
 Status = Tender.Status
@@ -246,7 +248,7 @@ class _Reference:
 
 
 def _schedule(ctx: ScaleContext, status: str, accelerated: bool) -> dict:
-    """Dates that satisfy check_terms: questions close before answers are published, which is at least the
+    """Dates that satisfy Tender.publish_blockers: questions close before answers are published, which is at least the
     information days before the submission deadline; published three years back at most."""
     rng, today = ctx.rng, ctx.today
     if status == Status.DRAFT:
@@ -425,9 +427,9 @@ def _choose_answerers(ctx: ScaleContext, ref: _Reference, plan: _Plan) -> None:
 def _declared(rng, company: tuple) -> tuple[int, int]:
     """People occupied and of them in the target group, at least the reserved minimum share (LOU 4 kap. 18 §)."""
     occupied, in_group = company[2] or rng.randint(5, 40), company[3]
-    if in_group * 100 < settings.PROCUREMENT_RESERVED_MIN_SHARE * occupied or in_group > occupied:
+    if in_group > occupied or not meets_reserved_share(occupied=occupied, in_target_group=in_group):
         in_group = min(occupied, math.ceil(occupied * rng.uniform(0.3, 0.8)))
-        while in_group * 100 < settings.PROCUREMENT_RESERVED_MIN_SHARE * occupied:
+        while not meets_reserved_share(occupied=occupied, in_target_group=in_group):
             in_group += 1
     return occupied, in_group
 
@@ -494,6 +496,7 @@ def seed_tenders(ctx: ScaleContext) -> str:
                     contract_start_on=tender.contract_start_on,
                     contract_end_on=tender.contract_end_on,
                     awarded_on=awarded_on,
+                    company_was_verified=True,  # answers come only from verified ASF (see _share_answers)
                 )
             )
         if tender.question_deadline_at and rng.random() < QUESTION_SHARE:

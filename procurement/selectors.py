@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from asfportal.accounts.models import Organisation
 
-from .models import Award, CpvCode, Question, Submission, Tender
+from .models import Award, CpvCode, Question, SavedSearch, Submission, Tender
 
 
 def tender_list(
@@ -34,6 +34,7 @@ def tender_list(
 
 
 def tender_page(*, tender: Tender) -> dict:
+    """The public page: the tender with its answered questions only (the asker is never named)."""
     tender = (
         Tender.objects.filter(pk=tender.pk)
         .select_related("buyer")
@@ -43,7 +44,10 @@ def tender_page(*, tender: Tender) -> dict:
             "lots",
             "documents",
             "amendments",
-            Prefetch("questions", queryset=Question.objects.exclude(answer="").order_by("answered_at")),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.filter(answered_at__isnull=False).order_by("answered_at"),
+            ),
             Prefetch("awards", queryset=Award.objects.select_related("company", "lot")),
         )
         .get()
@@ -51,13 +55,44 @@ def tender_page(*, tender: Tender) -> dict:
     return {"tender": tender}
 
 
+def tender_manage_page(*, tender: Tender) -> dict:
+    """The officer's page of one tender: every question, those waiting for an answer first (a fixed number of
+    queries). The public page's prefetch holds only answered questions; this one holds them all."""
+    tender = (
+        Tender.objects.filter(pk=tender.pk)
+        .select_related("buyer")
+        .prefetch_related(
+            "cpv_codes",
+            "municipalities",
+            "lots",
+            "documents",
+            "amendments",
+            Prefetch("questions", queryset=Question.objects.order_by("created_at", "pk")),
+            Prefetch("awards", queryset=Award.objects.select_related("company", "lot")),
+        )
+        .get()
+    )
+    questions = list(tender.questions.all())
+    return {
+        "tender": tender,
+        "open_questions": [q for q in questions if not q.is_answered],
+        "answered_questions": [q for q in questions if q.is_answered],
+    }
+
+
 def officer_tenders(*, organisation_id: int) -> QuerySet[Tender]:
-    """The organisation's tenders with answer and question counts."""
+    """The organisation's tenders with question counts, and answer counts only once the deadline has passed:
+    before it, not even how many answers came in is known to anyone (`submission_count` is None then)."""
+    now = timezone.now()
     return (
         Tender.objects.filter(buyer_id=organisation_id)
         .annotate(
-            submission_count=Count("submissions", distinct=True),
-            open_questions=Count("questions", filter=Q(questions__answer=""), distinct=True),
+            submission_count=Case(
+                When(submission_deadline_at__gt=now, then=Value(None)),
+                default=Count("submissions", distinct=True),
+                output_field=IntegerField(),
+            ),
+            open_questions=Count("questions", filter=Q(questions__answered_at__isnull=True), distinct=True),
         )
         .order_by("-created_at", "-pk")
     )
@@ -68,6 +103,10 @@ def submissions_for_evaluation(*, tender: Tender) -> QuerySet[Submission]:
     if tender.is_sealed():
         return Submission.objects.none()
     return tender.submissions.select_related("company", "submitted_by").order_by("submitted_at")
+
+
+def saved_searches(*, user) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).select_related("municipality").order_by("created_at", "pk")
 
 
 def awarded_value_by_organisation(*, year: int) -> dict[int, Decimal]:
@@ -85,7 +124,9 @@ def procurement_figures(*, buyer_id: int, year: int) -> dict:
     """A buying organisation's tenders published and awarded in a year by legal basis, and the contract value
     awarded to ASF, for the annual report (3 queries, summed in the database).
 
-    Every award goes to a company in the ASF registry, so the awarded value is the value awarded to ASF.
+    "Value awarded to ASF" counts only awards to companies that were verified ASF on the award date, as frozen on
+    the award (`Award.company_was_verified`); a company assessed later, or one whose verification has lapsed
+    since, does not change it.
     """
     bases = Tender.LegalBasis
     groups = {
@@ -102,9 +143,9 @@ def procurement_figures(*, buyer_id: int, year: int) -> dict:
         total=Count("pk", distinct=True),
         **{name: Count("pk", filter=condition, distinct=True) for name, condition in groups.items()},
     )
-    value = Award.objects.filter(tender__buyer_id=buyer_id, awarded_on__year=year).aggregate(
-        asf_value=Sum("value"), companies=Count("company", distinct=True)
-    )
+    value = Award.objects.filter(
+        tender__buyer_id=buyer_id, awarded_on__year=year, company_was_verified=True
+    ).aggregate(asf_value=Sum("value"), companies=Count("company", distinct=True))
     return {
         "published": published,
         "awarded": awarded,

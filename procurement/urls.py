@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .eforms import urls as eforms_urls
 
 app_name = "procurement"
 
@@ -30,4 +31,6 @@ urlpatterns = [
     path("open-data/ocds/releases.json", views.ocds_releases, name="ocds-releases"),
     path("open-data/ocds/<int:pk>.json", views.ocds_release, name="ocds-release"),
     path("open-data/tenders.ics", views.tenders_ics, name="tenders-ics"),
+    # The eForms import: a published legal notice becomes a draft, an amendment or awards (issue 17 §1).
+    *eforms_urls.urlpatterns,
 ]

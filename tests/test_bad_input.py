@@ -416,6 +416,13 @@ def _csv_file(text: str):
     return SimpleUploadedFile("foretag.csv", text.encode(), content_type="text/csv")
 
 
+def _notice_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = Path(__file__).parent / "procurement" / "eforms_examples" / "cn-social_24.xml"
+    return SimpleUploadedFile("notis.xml", path.read_bytes(), content_type="application/xml")
+
+
 def _company(**extra):
     return lambda world: {
         "name": "Cykelköket ekonomisk förening", "org_number": luhn_complete("769912345"),
@@ -507,8 +514,10 @@ REGISTRY: dict[str, Entry] = {
     "procurement:tender-amend": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Ny sista dag.", "submission_deadline_at": (timezone.localtime() + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")}),
     "procurement:tender-award": Entry("officer", ("closed_tender",), page=False, valid=lambda w: {f"award-{w.award_submission}": "on", f"value-{w.award_submission}": "300 000"}),
     "procurement:tender-cancel": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Behovet har upphört."}),
-    "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"answer": "Ja, alla tre."}),
+    "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"text": "Gäller det alla skolor?", "answer": "Ja, alla tre."}),
     "procurement:submission-detail": _reads("officer", "award_submission"),
+    "procurement:tender-import": Entry("officer", valid=lambda w: {"notice": _notice_file()}),
+    "procurement:tender-import-review": _reads("officer", "draft_tender"),
     # placements
     "placements:offer-list": _reads("rep"),
     "placements:offer-create": Entry("rep", valid=lambda w: {"work_area": w.cafe, "tasks": "Servering och disk.", "places": 2, "hours_per_week": 20, "supervisor": "Eva Handledare", "municipality": w.municipality, "available_from": TODAY, "is_published": True, "adaptations": ["quiet"]}),

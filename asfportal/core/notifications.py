@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -194,6 +195,70 @@ def notify(
     if notification.state == Notification.State.PENDING:
         transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification
+
+
+def notify_many(
+    *,
+    recipients,
+    kind: str,
+    subject_object: models.Model | None = None,
+    context: dict[str, Any] | None = None,
+    due: date | None = None,
+    url: str = "",
+    key: Callable[[Any], str] | None = None,
+) -> list[Notification]:
+    """`notify` for many recipients at once, with the same outbox and idempotency: a fixed number of queries
+    (existing keys, preferences, one insert, the new ids) and no savepoint, whatever the number of recipients.
+
+    `key(recipient)` gives each recipient's idempotency key (default: `notification_key`). A key that exists is
+    skipped; a row that a racing sweep inserts meanwhile is left to it (the insert ignores the conflict). Returns
+    the notifications this call created.
+    """
+    spec = KINDS[kind]
+    people = {person.pk: person for person in recipients}
+    if not people:
+        return []
+
+    def key_of(person) -> str:
+        if key is not None:
+            return key(person)
+        return notification_key(kind=kind, recipient=person, subject_object=subject_object, due=due)
+
+    keys = {pk: key_of(person) for pk, person in people.items()}
+    existing = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    chosen = {}
+    if not spec.mandatory:
+        chosen = dict(
+            NotificationPreference.objects.filter(user_id__in=people, kind=kind).values_list(
+                "user_id", "channel"
+            )
+        )
+    rows = [
+        build_notification(
+            recipient=person,
+            kind=kind,
+            subject_object=subject_object,
+            context=context,
+            due=due,
+            url=url,
+            key=keys[pk],
+            channel=resolve_channel(person, spec, chosen.get(pk)),
+        )
+        for pk, person in people.items()
+        if keys[pk] not in existing
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = {row.key: row for row in rows}
+    # ignore_conflicts leaves the ids unset: read back those of the rows this call wrote.
+    for pk, row_key, state in Notification.objects.filter(key__in=created).values_list("pk", "key", "state"):
+        created[row_key].pk = created[row_key].id = pk
+        created[row_key].state = state
+    pending = [row.pk for row in created.values() if row.pk and row.state == Notification.State.PENDING]
+    if pending:
+        transaction.on_commit(lambda: [enqueue_delivery(pk) for pk in pending])
+    return [row for row in created.values() if row.pk]
 
 
 def enqueue_delivery(notification_id: int) -> None:

@@ -1,19 +1,25 @@
-"""Tenders that reserve contracts for ASF or demand integration employment, with questions, answers and awards."""
+"""Tenders that reserve contracts for ASF or demand integration employment: terms, lots, documents, amendments."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asfportal.accounts import capabilities
 from asfportal.accounts.models import Organisation
 from asfportal.core.models import BaseModel
 from companies.models import Company
 
+from ..lifecycle import TenderLifecycle, swedish_time
+
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
+# A legal notice lives in a registered advertisement database, always served over HTTPS.
+https_only = URLValidator(schemes=["https"], message=_("Give the link as an https:// address."))
 
 
 def cpv_check_digit(eight_digits: str) -> int:
@@ -50,12 +56,12 @@ class TenderQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> TenderQuerySet:
         """Officers also see their own organisation's drafts."""
-        if user.is_authenticated and user.role == "procurement_officer":
+        if capabilities.is_procurement_officer(user):
             return self.filter(Q(status__in=Tender.PUBLIC_STATUSES) | Q(buyer_id=user.organisation_id))
         return self.public()
 
 
-class Tender(BaseModel):
+class Tender(TenderLifecycle, BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Open for answers")
@@ -88,6 +94,15 @@ class Tender(BaseModel):
 
     RESERVED_BASES = (LegalBasis.RESERVED_4_18_1, LegalBasis.RESERVED_4_18_2, LegalBasis.RESERVED_19_6A)
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED, Status.AWARDED, Status.CANCELLED)
+    # Advertised like any other procurement (UHM; Act 2019:668): everything but a direct award or an IOP.
+    NOTICE_BASES = (*RESERVED_BASES, LegalBasis.EMPLOYMENT_REQUIREMENT)
+    # LOU 19 kap. 6 a §: welfare services may be reserved for idéburna organisationer; we read that as these forms.
+    NON_PROFIT_FORMS = (
+        Company.LegalForm.IDEELL_FORENING,
+        Company.LegalForm.STIFTELSE,
+        Company.LegalForm.EKONOMISK_FORENING,
+        Company.LegalForm.AKTIEBOLAG_SVB,
+    )
 
     buyer = models.ForeignKey(
         Organisation, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="tenders"
@@ -107,7 +122,7 @@ class Tender(BaseModel):
             "The ID of the legal notice in a registered advertisement database; required before publishing."
         ),
     )
-    notice_url = models.URLField(_("link to the legal notice"), blank=True)
+    notice_url = models.URLField(_("link to the legal notice"), blank=True, validators=[https_only])
     cpv_codes = models.ManyToManyField(CpvCode, verbose_name=_("CPV codes"), related_name="tenders")
     municipalities = models.ManyToManyField(
         Organisation,
@@ -156,15 +171,44 @@ class Tender(BaseModel):
                 | Q(contract_start_on__isnull=True)
                 | Q(contract_end_on__gte=models.F("contract_start_on")),
                 name="tender_contract_ends_after_start",
+                violation_error_message=_("The contract cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "procurement_id"],
+                condition=~Q(procurement_id=""),
+                name="one_tender_per_procurement_id",
+                violation_error_message=_("Your organisation already has a tender with this procurement ID."),
             ),
         ]
+
+    constraint_fields = {
+        "tender_contract_ends_after_start": "contract_end_on",
+        "one_tender_per_procurement_id": "procurement_id",
+    }
 
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        deadline = self.submission_deadline_at
+        if self.contract_start_on and deadline and self.contract_start_on <= timezone.localdate(deadline):
+            raise ValidationError(
+                {
+                    "contract_start_on": _(
+                        "The contract must start after the submission deadline (%(deadline)s)."
+                    )
+                    % {"deadline": swedish_time(deadline)}
+                }
+            )
+
     @property
     def is_reserved(self) -> bool:
         return self.legal_basis in self.RESERVED_BASES
+
+    @property
+    def has_employment_requirement(self) -> bool:
+        return self.legal_basis == self.LegalBasis.EMPLOYMENT_REQUIREMENT
 
     @property
     def is_agreement(self) -> bool:
@@ -192,7 +236,11 @@ class Lot(models.Model):
         verbose_name_plural = _("lots")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique_per_tender")
+            models.UniqueConstraint(
+                fields=["tender", "number"],
+                name="lot_number_unique_per_tender",
+                violation_error_message=_("The tender already has a lot with this number."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -244,156 +292,3 @@ class Amendment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.tender}: {self.reason[:50]}"
-
-
-class Question(BaseModel):
-    """A supplier's question; the answer is published to everyone and the asker is never named publicly."""
-
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="questions"
-    )
-    company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
-    )
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
-    )
-    text = models.TextField(_("question"), max_length=2000)
-    answer = models.TextField(_("answer"), max_length=4000, blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
-class Submission(BaseModel):
-    """A company's answer to a tender: sealed until the submission deadline."""
-
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="submissions"
-    )
-    company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="submissions"
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
-    )
-    message = models.TextField(_("message"), max_length=10000)
-    document = models.FileField(
-        _("document"),
-        upload_to=document_path,
-        blank=True,
-        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
-    )
-    # LOU 4 kap. 18 §: the share is declared as of the submission date, in aggregate counts only.
-    people_occupied = models.PositiveIntegerField(_("people the company occupies"), null=True, blank=True)
-    people_in_target_group = models.PositiveIntegerField(
-        _("of whom in the target group"), null=True, blank=True
-    )
-    submitted_at = models.DateTimeField(_("submitted"))
-    needs_reconfirmation = models.BooleanField(_("must be confirmed again after a change"), default=False)
-
-    class Meta:
-        verbose_name = _("submission")
-        verbose_name_plural = _("submissions")
-        constraints = [
-            models.UniqueConstraint(fields=["tender", "company"], name="one_submission_per_company"),
-            models.CheckConstraint(
-                condition=Q(people_in_target_group__lte=models.F("people_occupied"))
-                | Q(people_in_target_group__isnull=True),
-                name="submission_target_group_within_occupied",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.company.name} → {self.tender}"
-
-
-class Decline(BaseModel):
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="declines"
-    )
-    company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(_("reason"), max_length=2000)
-
-    class Meta:
-        verbose_name = _("declined tender")
-        verbose_name_plural = _("declined tenders")
-        constraints = [models.UniqueConstraint(fields=["tender", "company"], name="one_decline_per_company")]
-
-    def __str__(self) -> str:
-        return f"{self.company.name} ✗ {self.tender}"
-
-
-class Award(BaseModel):
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="awards"
-    )
-    lot = models.ForeignKey(
-        Lot, verbose_name=_("lot"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="awards"
-    )
-    value = models.DecimalField(
-        _("contract value (SEK)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
-    )
-    contract_start_on = models.DateField(_("contract start"), null=True, blank=True)
-    contract_end_on = models.DateField(_("contract end"), null=True, blank=True)
-    awarded_on = models.DateField(_("award date"), default=timezone.localdate)
-
-    class Meta:
-        verbose_name = _("award")
-        verbose_name_plural = _("awards")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.tender} → {self.company.name}"
-
-
-class Watch(models.Model):
-    """Whoever watches a tender (or downloaded its documents, or answered it) hears of every change."""
-
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="watches")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("watch")
-        verbose_name_plural = _("watches")
-        constraints = [models.UniqueConstraint(fields=["tender", "user"], name="one_watch_per_user")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} ★ {self.tender_id}"
-
-
-class SavedSearch(BaseModel):
-    """A representative's saved search: a new tender that matches it causes a notification."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
-    )
-    text = models.CharField(_("words"), max_length=200, blank=True)
-    municipality = models.ForeignKey(
-        Organisation,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    cpv_prefix = models.CharField(_("CPV code begins with"), max_length=8, blank=True)
-
-    class Meta:
-        verbose_name = _("saved search")
-        verbose_name_plural = _("saved searches")
-
-    def __str__(self) -> str:
-        return self.text or self.cpv_prefix or str(self.municipality)

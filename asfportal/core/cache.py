@@ -10,6 +10,7 @@ directory and tender list, the capacity search shared by all coordinators): neve
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
 
 # A safety net only: correctness comes from the versions.
 FRAGMENT_SECONDS = 600
@@ -40,9 +43,10 @@ def data_versions(*names: str) -> str:
     return "-".join(str(found[key]) for key in keys)
 
 
-def bump(name: str) -> None:
+def bump(name: str, *, robust: bool = False) -> None:
     """Mark a dataset changed: now, and again once the change commits. The second bump drops anything another
-    request cached from the old data while the transaction was still open."""
+    request cached from the old data while the transaction was still open. With robust, a cache that cannot be
+    reached is logged, not raised: the change itself must go through (the outbox promises that with Redis down)."""
 
     def increment():
         try:
@@ -50,8 +54,14 @@ def bump(name: str) -> None:
         except ValueError:
             cache.set(_version_key(name), time.time_ns(), None)
 
-    increment()
-    transaction.on_commit(increment)
+    def robust_increment():
+        try:
+            increment()
+        except Exception as error:  # Redis down: the cached figure lives at most FRAGMENT_SECONDS
+            logger.warning("Cache unreachable; %s not bumped: %s", name, error)
+
+    (robust_increment if robust else increment)()
+    transaction.on_commit(robust_increment if robust else increment)
 
 
 def invalidate_on_change(name: str, models: Iterable, m2m: Iterable = ()) -> None:
@@ -93,3 +103,30 @@ def cached_value(parts: tuple, compute: Callable[[], object], seconds: int = FRA
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+# --- The per-person header ------------------------------------------------------------------------------------
+# Every signed-in page shows figures of its own person (the unread notification count; apps may add theirs, a
+# work queue's size, say). Each is cached under the person's version, which every change of those figures bumps
+# (the notification signals connected in core/apps.py, bulk inserts, marking read), so the header costs two cache
+# round trips instead of a query per figure, and is never stale.
+
+
+def person_dataset(user_id: int) -> str:
+    return f"person:{user_id}"
+
+
+def person_changed(*user_ids: int) -> None:
+    """The header figures of these people changed (call it where rows are written without signals)."""
+    for user_id in set(user_ids):
+        bump(person_dataset(user_id), robust=True)
+
+
+def person_value(user_id: int, name: str, compute: Callable[[], object]):
+    """One figure of the person's header, computed only when the person's data changed since it was cached (and
+    computed afresh when the cache cannot be reached)."""
+    try:
+        return cached_value(("person", name, user_id, data_versions(person_dataset(user_id))), compute)
+    except Exception as error:  # Redis down: the header still shows the figure, from the database
+        logger.warning("Cache unreachable; header figure %s computed: %s", name, error)
+        return compute()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from .cache import person_value
 from .models import Notification
 
 
@@ -10,10 +11,13 @@ def portal(request) -> dict:
 
 
 def notifications(request) -> dict:
-    """The unread count in the header: one query per page for a logged-in user, evaluated only if shown."""
+    """The unread count in the header, from the person's cached header figures (no query while nothing changed),
+    evaluated only if shown."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": lambda: Notification.objects.listed().unread().filter(recipient=user).count()
-    }
+
+    def unread() -> int:
+        return Notification.objects.listed().unread().filter(recipient=user).count()
+
+    return {"unread_notifications": lambda: person_value(user.pk, "unread_notifications", unread)}

@@ -7,7 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessibilityReport, Channel
-from .notifications import channel_for, kinds_offered_to
+from .notifications import channels_for, kinds_offered_to
 from .validators import plain_validator
 
 
@@ -40,11 +40,13 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in kinds_offered_to(user):
+        kinds = kinds_offered_to(user)
+        current = channels_for(user, kinds)  # one query for every kind
+        for kind in kinds:
             self.fields[kind.code] = forms.ChoiceField(
                 label=kind.label,
                 choices=Channel.choices,
-                initial=channel_for(user, kind),
+                initial=current[kind.code],
                 widget=forms.RadioSelect,
                 required=False,  # a kind left out of the post keeps its current choice
             )

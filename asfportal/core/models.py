@@ -152,6 +152,15 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, and the recipients' cached header figures (core/cache.py) are renewed: a bulk insert
+        sends no post_save."""
+        from .cache import person_changed
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        person_changed(*(notification.recipient_id for notification in created))
+        return created
+
     def deliverable(self, now):
         """E-mails due now whose lease, if any, has run out."""
         return self.filter(state=Notification.State.PENDING, next_attempt_at__lte=now).filter(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .audit import audit
+from .cache import person_changed
 from .models import Channel, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,16 @@ def channel_for(user, kind: NotificationKind) -> str:
             .first()
         )
     return resolve_channel(user, kind, chosen)
+
+
+def channels_for(user, kinds: list[NotificationKind]) -> dict[str, str]:
+    """The channel of each kind for this person, in one query (the preferences page lists every kind)."""
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            user=user, kind__in=[kind.code for kind in kinds if not kind.mandatory]
+        ).values_list("kind", "channel")
+    )
+    return {kind.code: resolve_channel(user, kind, chosen.get(kind.code)) for kind in kinds}
 
 
 def notification_key(*, kind: str, recipient, subject_object: models.Model | None, due: date | None) -> str:
@@ -397,22 +408,29 @@ def _digest_build(*, recipient_id: int, now: datetime) -> Notification | None:
 
 def notification_mark_read(*, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    person_changed(notification.recipient_id)  # the header's unread count
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.listed().unread().filter(recipient=user).update(read_at=timezone.now())
+    marked = Notification.objects.listed().unread().filter(recipient=user).update(read_at=timezone.now())
+    person_changed(user.pk)
+    return marked
 
 
 @transaction.atomic
 def notification_preferences_save(*, user, channels: dict[str, str]) -> None:
     """Store the user's channel per kind; only kinds offered to the user and known channels are accepted."""
     offered = {kind.code for kind in kinds_offered_to(user)}
-    changed = {}
-    for code, channel in channels.items():
-        if code not in offered or channel not in Channel.values:
-            continue
-        NotificationPreference.objects.update_or_create(user=user, kind=code, defaults={"channel": channel})
-        changed[code] = channel
+    changed = {
+        code: channel for code, channel in channels.items() if code in offered and channel in Channel.values
+    }
+    # One statement for every kind (an upsert on the one-preference-per-kind constraint), not two per kind.
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=user, kind=code, channel=channel) for code, channel in changed.items()],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["channel"],
+    )
     audit(user, "core.notification_preferences.saved", user, channels=changed)
 
 

@@ -1,13 +1,17 @@
 """Pages of the core: start page, accessibility statement, health check, and each person's notifications."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications, services
@@ -46,11 +50,28 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@never_cache
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer: 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer (HAProxy checks it every half second): 200 when this node reaches the database and
+    the shared cache (Redis: cache, sessions), else 503, so the balancer routes around it. No login, no session
+    (it reads none and writes none), never cached."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "down"
+    key = f"healthz:{secrets.token_hex(8)}"  # the nodes share the cache: each check writes its own key
+    try:
+        cache.set(key, 1, 5)
+        checks["cache"] = "ok" if cache.get(key) == 1 else "down"
+        cache.delete(key)
+    except Exception:  # any cache client error means this node cannot serve signed-in pages
+        checks["cache"] = "down"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:

@@ -39,3 +39,105 @@ def test_the_capacity_search_follows_offers(client, coordinator):
     OfferFactory(tasks="Servering och disk")
     offer_count = client.get(url).content.decode()
     assert "1 plats" in offer_count or "1 erbjudande" in offer_count
+
+
+def _unread_badge(client) -> str:
+    html = client.get(reverse("core:notification-list")).content.decode()
+    start = html.find('class="badge text-bg-light">')
+    return html[start:].split(">", 1)[1].split("<", 1)[0].strip() if start >= 0 else ""
+
+
+def test_the_unread_count_in_the_header_is_cached_per_person_and_never_stale(client, coordinator, officer):
+    """Issue 18: the per-person header is cached under the person's version; every change bumps it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from asfportal.core.models import Notification
+    from asfportal.core.notifications import build_notification, notify
+
+    client.force_login(coordinator)
+    assert _unread_badge(client) == ""
+    notify(recipient=coordinator, kind="accounts.password_changed", key="first")
+    assert _unread_badge(client).startswith("1 ")  # a new notification (post_save)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("accounts:dashboard-coordinator"))
+    assert not [
+        q for q in queries.captured_queries if '"core_notification"' in q["sql"] and "COUNT" in q["sql"]
+    ]
+
+    # A bulk insert (the reminder sweep's path) sends no post_save and still renews the count.
+    Notification.objects.bulk_create(
+        [
+            build_notification(recipient=coordinator, kind="accounts.password_changed", key=f"bulk-{n}")
+            for n in (1, 2)
+        ]
+    )
+    assert _unread_badge(client).startswith("3 ")
+    # Someone else's notification leaves this person's count alone.
+    notify(recipient=officer, kind="accounts.password_changed", key="officer")
+    assert _unread_badge(client).startswith("3 ")
+
+    client.post(reverse("core:notification-mark-all-read"))
+    assert _unread_badge(client) == ""
+    notify(recipient=coordinator, kind="accounts.password_changed", key="after")
+    assert _unread_badge(client).startswith("1 ")
+    (latest,) = Notification.objects.filter(key="after")
+    client.get(reverse("core:notification-open", args=[latest.pk]))
+    assert _unread_badge(client) == ""
+
+
+def test_the_notification_settings_page_costs_the_same_few_queries_whatever_the_number_of_kinds(
+    client, coordinator
+):
+    """Issue 18: one query for every kind's choice (it was one per kind, 20-27 queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from asfportal.core.models import Channel, NotificationPreference
+    from asfportal.core.notifications import kinds_offered_to
+
+    client.force_login(coordinator)
+    url = reverse("core:notification-preferences")
+    client.get(url)
+    kinds = kinds_offered_to(coordinator)
+    assert len(kinds) > 10
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(queries) <= 10, [q["sql"] for q in queries.captured_queries]
+
+    chosen = {kind.code: Channel.DIGEST for kind in kinds}
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url, chosen)
+    saved = dict(NotificationPreference.objects.filter(user=coordinator).values_list("kind", "channel"))
+    assert saved == chosen
+    assert len(queries) <= 15, [q["sql"] for q in queries.captured_queries]
+    chosen[kinds[0].code] = Channel.PORTAL
+    client.post(url, {kinds[0].code: Channel.PORTAL})
+    assert (
+        dict(NotificationPreference.objects.filter(user=coordinator).values_list("kind", "channel")) == chosen
+    )
+
+
+def test_with_the_cache_unreachable_a_notification_is_still_recorded_and_the_header_still_counts(
+    client, coordinator, monkeypatch
+):
+    """The outbox promises that a change that notifies succeeds with Redis down; the header cache must not
+    break that, and the header falls back to counting in the database."""
+    from django.core.cache import cache
+
+    from asfportal.core.notifications import notify
+
+    client.force_login(coordinator)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("incr", "set", "get", "get_many", "add"):
+        monkeypatch.setattr(cache, method, down)
+    assert notify(recipient=coordinator, kind="accounts.password_changed", key="redis-down") is not None
+    from asfportal.core.context_processors import notifications as header
+
+    request = type("Request", (), {"user": coordinator})()
+    assert header(request)["unread_notifications"]() == 1

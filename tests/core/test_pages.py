@@ -91,7 +91,23 @@ def test_empty_accessibility_report_is_refused_with_a_swedish_message(client):
 
 def test_health_check_answers_without_login(client):
     response = client.get(reverse("core:healthz"))
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    # For the load balancer: never cached, and no session is read or written (no cookie).
+    assert "no-cache" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+    assert not response.cookies
+
+
+def test_health_check_answers_503_when_the_cache_is_down(client, monkeypatch):
+    """The balancer must route around a node that cannot reach Redis (sessions, cache)."""
+    from asfportal.core import views
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(views.cache, "set", down)
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "ok", "cache": "down"}
 
 
 def test_an_english_browser_still_gets_swedish_until_the_visitor_chooses(client):

@@ -102,6 +102,10 @@ class Command(BaseCommand):
             people.append(user(f"samordnare-org{pk}@scale.example", Role.COORDINATOR, pk))
         for pk in ctx.region_ids:
             people.append(user(f"upphandlare-org{pk}@scale.example", Role.PROCUREMENT_OFFICER, pk))
+        # The benchmark's administrator (staff, as the demo's), for the administrator's pages.
+        administrator = user("admin@scale.example", Role.ADMINISTRATOR, None)
+        administrator.is_staff = administrator.is_superuser = True
+        people.append(administrator)
         # One representative per company at least (the users total is reached with more representatives).
         representatives = max(ctx.sizes["companies"], ctx.sizes["users"] - len(people))
         people += [
@@ -113,6 +117,6 @@ class Command(BaseCommand):
                 ctx.coordinators.setdefault(saved.organisation_id, []).append(saved.pk)
             elif saved.role == Role.PROCUREMENT_OFFICER:
                 ctx.officers.setdefault(saved.organisation_id, []).append(saved.pk)
-            else:
+            elif saved.role == Role.COMPANY_REPRESENTATIVE:
                 ctx.representative_ids.append(saved.pk)
         return f"{len(ctx.kommun_ids)} kommuner, {len(ctx.region_ids)} regioner, {len(ctx.forbund_ids)} förbund, {len(people)} users"

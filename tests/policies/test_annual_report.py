@@ -112,16 +112,23 @@ def dataset(settings, coordinator, officer, other_municipality):
     )  # not ours
 
     # Tenders: in Y a reserved one (awarded 300 000 kr to A) and one with employment requirements; in Y-1 a
-    # direct award (50 000 kr). Another municipality's award does not count.
+    # direct award (50 000 kr) to A, which was not yet verified then, so it is no value awarded to ASF (the award
+    # freezes whether the company was verified ASF on the award date). Another municipality's award does not count.
     reserved = _tender(organisation, officer, Tender.LegalBasis.RESERVED_4_18_1, (Y, 4, 1))
     _tender(organisation, officer, Tender.LegalBasis.EMPLOYMENT_REQUIREMENT, (Y, 9, 1))
     direct = _tender(organisation, officer, Tender.LegalBasis.DIRECT_AWARD, (Y - 1, 11, 1))
     a = Company.objects.get(name="A")
-    Award.objects.create(tender=reserved, company=a, value=300_000, awarded_on=date(Y, 6, 1))
-    Award.objects.create(tender=direct, company=a, value=50_000, awarded_on=date(Y - 1, 12, 1))
+    Award.objects.create(
+        tender=reserved, company=a, value=300_000, awarded_on=date(Y, 6, 1), company_was_verified=True
+    )
+    Award.objects.create(
+        tender=direct, company=a, value=50_000, awarded_on=date(Y - 1, 12, 1), company_was_verified=False
+    )
     foreign = _tender(other_municipality, UserFactory(role="procurement_officer", organisation=other_municipality),
                       Tender.LegalBasis.RESERVED_4_18_1, (Y, 4, 1))  # fmt: skip
-    Award.objects.create(tender=foreign, company=a, value=999_000, awarded_on=date(Y, 6, 1))
+    Award.objects.create(
+        tender=foreign, company=a, value=999_000, awarded_on=date(Y, 6, 1), company_was_verified=True
+    )
     ContractTotal.objects.create(organisation=organisation, year=Y, total_value=6_000_000)  # -> 5.0 %
 
     # An action plan for Y..Y+1: one goal with a done activity (indicator 7 of 10 in Y) and a planned one that
@@ -181,7 +188,7 @@ def test_the_figures_match_the_hand_counted_dataset(dataset, coordinator):
         5.0,
     )
     assert previous["procurement"]["published_direct_award"] == 1
-    assert (previous["procurement"]["asf_value"], previous["procurement"]["asf_share"]) == (50_000, None)
+    assert (previous["procurement"]["asf_value"], previous["procurement"]["asf_share"]) == (0, None)
     (plan,) = figures["plans"]  # the old plan does not cover Y
     (goal,) = plan["goals"]
     assert (goal["percent"], goal["light"]) == (50, "late")
@@ -228,7 +235,7 @@ def test_the_workbook_agrees_with_the_page(dataset, coordinator, client):
         row[0]: row[1:] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[0]
     }
     assert summary["Verifierade ASF vid årets slut"][:3] == (2, 2, 0)
-    assert summary["Avtalsvärde tilldelat ASF (kr)"][:3] == (300_000, 50_000, 250_000)
+    assert summary["Avtalsvärde tilldelat ASF (kr)"][:3] == (300_000, 0, 300_000)
     assert summary["ASF:s andel av allt kontraktsvärde (%)"][0] == 5.0
     activities = list(workbook["Aktiviteter"].iter_rows(values_only=True))
     assert ("Handlingsplan för ASF", "Fler ASF får uppdrag", "Dialogmöten med ASF", "Genomförd", 100, "Enligt plan",

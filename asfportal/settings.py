@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change kept in a model's history (companies).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A double click or a resubmitted POST acts once and shows the first result (core/form_tokens.py).
+    "asfportal.core.form_tokens.FormTokenMiddleware",
+    # A database constraint broken in a race becomes its Swedish message on a 409 page, never a 500.
+    "asfportal.core.integrity.IntegrityErrorMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: answers a locked-out login with the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -145,6 +149,8 @@ TEMPLATES = [
                 "asfportal.core.context_processors.notifications",
                 "asfportal.accounts.context_processors.capability_flags",
             ],
+            # {% csrf_token %} also writes the form's one-time token, in every template (crispy's included).
+            "builtins": ["asfportal.core.templatetags.form_token"],
         },
     },
 ]
@@ -194,6 +200,8 @@ if env.str("SESSION_CACHE_URL", default=""):
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="sv")
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "asfportal" / "locale"]
+# "6 december 2026 kl. 12:00" everywhere in the Swedish UI (asfportal/formats/sv/formats.py).
+FORMAT_MODULE_PATH = ["asfportal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
@@ -333,12 +341,28 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminder-sweep": {"task": "asfportal.core.tasks.run_reminder_sweep_task", "schedule": _daily_0600},
     # 07:00 daily: one digest e-mail per person who chose the daily digest
     "send-notification-digests": {"task": "asfportal.core.tasks.send_digests_task", "schedule": _daily_0700},
+    # 03:15 daily: forget one-time form tokens older than FORM_TOKEN_HOURS
+    "purge-form-submissions": {
+        "task": "asfportal.core.tasks.purge_form_submissions_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # 2 January 03:00: last year's annual report for every municipality, region and samordningsförbund
     "annual-reports-january": {
         "task": "policies.tasks.annual_reports_january_task",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
     },
 }
+
+# One-time form tokens (core/form_tokens.py): how long a rendered form's token works and its claim is kept.
+FORM_TOKEN_HOURS = env.int("FORM_TOKEN_HOURS", default=24)
+# Views where posting twice is harmless and the result belongs to the session that posted (signing in and out).
+FORM_TOKEN_EXEMPT_URL_NAMES = [
+    "accounts:login",
+    "accounts:logout",
+    "accounts:two-factor",
+    "accounts:two-factor-setup",
+    "set_language",
+]
 
 # Companies: how long an assessment against the four criteria stays valid (renewed with each annual report).
 COMPANY_ASSESSMENT_VALID_MONTHS = env.int("COMPANY_ASSESSMENT_VALID_MONTHS", default=12)

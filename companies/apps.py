@@ -9,9 +9,13 @@ class CompaniesConfig(AppConfig):
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
 
+        from . import search
+
+        search.connect()  # case- and accent-blind search on SQLite too
+
         from .models import Assessment, Company, ContactPerson, ServiceCategory
 
-        # The cached directory and company pages (companies/views.py).
+        # The cached directory and company pages (companies/views/public.py).
         invalidate_on_change(
             "companies",
             [Company, Assessment, ServiceCategory, ContactPerson],

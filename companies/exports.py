@@ -1,11 +1,16 @@
 """Exports of the registry: open data (verified companies) and the coordinators' XLSX of everything they see."""
 
+import csv
+from datetime import date
 from io import BytesIO
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from asfportal.accounts.models import Organisation
 
@@ -61,50 +66,104 @@ def open_data_rows() -> list[dict]:
     ]
 
 
-def _cell(value):
+# The two CSV forms offered beside each other: (delimiter, text before the heading row). Swedish Excel splits on
+# semicolons and reads UTF-8 only after a byte-order mark; everything else reads standard CSV.
+CSV_DIALECTS = {"csv": (",", ""), "excel-sv": (";", "\ufeff")}
+
+REGISTRY_COLUMNS = [
+    # (heading, width in characters)
+    ("Namn", 40),
+    ("Organisationsnummer", 20),
+    ("Juridisk form", 34),
+    ("Status", 18),
+    ("Senast bedömd", 15),
+    ("Verifierad till", 15),
+    ("Kommuner", 40),
+    ("Anställda", 11),
+    ("Varav för arbetsintegrering", 14),
+    ("Arbetsträningsplatser", 14),
+    ("E-post", 32),
+    ("Telefon", 18),
+]
+
+
+def _registry_values(c: Company) -> list:
+    return [
+        c.name,
+        c.org_number,
+        str(c.get_legal_form_display()),
+        str(c.status_today_label),
+        c.last_assessed_on,
+        c.verified_until,
+        ", ".join(m.name for m in c.municipalities.all()),
+        c.employees_total,
+        c.employees_integration,
+        c.work_training_places,
+        c.email,
+        c.phone,
+    ]
+
+
+def _csv_cell(value):
     """Text that a spreadsheet would run as a formula (=, +, -, @) is stored as text (CSV/formula injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
-    return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def registry_csv(companies: QuerySet[Company], *, dialect: str) -> HttpResponse:
+    """The registry as CSV: standard (comma) or for Swedish Excel (semicolon, UTF-8 with BOM); ISO dates."""
+    delimiter, bom = CSV_DIALECTS[dialect]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    suffix = "-excel" if dialect != "csv" else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="asf-register-{timezone.localdate()}{suffix}.csv"'
+    )
+    response.write(bom)
+    writer = csv.writer(response, delimiter=delimiter)
+    writer.writerow([heading for heading, _width in REGISTRY_COLUMNS])
+    for company in companies:
+        writer.writerow([_csv_cell(value) for value in _registry_values(company)])
+    return response
+
+
+def _text_cell(sheet, value):
+    """A cell that Excel shows as the text it is: never run as a formula (a name starting with "="), never read
+    as a number (a phone number starting with "+" or 0), and without a visible apostrophe."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
-    """Everything a coordinator may see, with assessment status and expiry, as a spreadsheet."""
+    """Everything a coordinator may see, with assessment status and expiry, as a spreadsheet: bold frozen
+    headings, column widths, an autofilter, ISO dates."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("ASF")
-    sheet.append(
-        [
-            "Namn",
-            "Organisationsnummer",
-            "Juridisk form",
-            "Status",
-            "Senast bedömd",
-            "Verifierad till",
-            "Kommuner",
-            "Anställda",
-            "Varav för arbetsintegrering",
-            "Arbetsträningsplatser",
-            "E-post",
-            "Telefon",
-        ]
-    )
-    for c in companies:
-        sheet.append(
-            [
-                _cell(c.name),
-                c.org_number,
-                c.get_legal_form_display(),
-                c.get_status_display(),
-                c.last_assessed_on,
-                c.verified_until,
-                ", ".join(m.name for m in c.municipalities.all()),
-                c.employees_total,
-                c.employees_integration,
-                c.work_training_places,
-                _cell(c.email),
-                _cell(c.phone),
-            ]
-        )
+    for index, (_heading, width) in enumerate(REGISTRY_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    headings = []
+    for heading, _width in REGISTRY_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = bold
+        headings.append(cell)
+    sheet.append(headings)
+    count = 0
+    for company in companies:
+        row = []
+        for value in _registry_values(company):
+            cell = _text_cell(sheet, value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            row.append(cell)
+        sheet.append(row)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(REGISTRY_COLUMNS))}{count + 1}"
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -14,7 +14,6 @@ from asfportal.core.widgets import NameChoiceField, QuickSelect
 
 from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
-from .validators import check_group_matches_legal_form, normalise_org_number
 
 # Evidence uploads: at most 10 MB, and the content must really be what the extension says.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -59,9 +58,18 @@ def _website_field() -> forms.URLField:
     return forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
 
-class CompanyCreateForm(forms.ModelForm):
-    """Registration by a coordinator or an application through the public form."""
+class CompanyCreateForm(ModelLimitsMixin, forms.ModelForm):
+    """Registration by a coordinator or an application through the public form. Only the shape of the input is
+    checked here: the organisation number, postal code, phone and every other rule are the model's, applied by
+    the service (services.company_check), so the import and the admin get the same answers."""
 
+    # No length limit in the browser: "16556677-8899" (13 characters) is a valid entry for the 11-character column,
+    # and a number cut short as it is typed would be refused for a reason the person cannot see.
+    org_number = forms.CharField(
+        label=_("organisation number"),
+        help_text=_("Ten digits: NNNNNN-NNNN, NNNNNNNNNN or 16NNNNNN-NNNN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
     website = _website_field()
 
@@ -88,26 +96,16 @@ class CompanyCreateForm(forms.ModelForm):
         widgets = {
             "service_categories": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
-        help_texts = {"org_number": _("Ten digits, NNNNNN-NNNN.")}
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(submit_label or _("Register company"))
 
-    def clean_org_number(self):
-        return normalise_org_number(self.cleaned_data["org_number"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("org_number") and data.get("legal_form"):
-            check_group_matches_legal_form(data["org_number"], data["legal_form"])
-        if (data.get("employees_integration") or 0) > (data.get("employees_total") or 0):
-            self.add_error("employees_integration", _("Cannot be more than the number of employees."))
-        return data
-
-    def validate_unique(self):
-        # The service names the existing company in its message (issue 4: "a clear error naming the record").
+    def _post_clean(self):
+        # The service checks the company by the model's rules (and names an existing holder of the number).
         pass
 
 
@@ -122,7 +120,7 @@ class CompanyApplyForm(CompanyCreateForm):
         super().__init__(*args, submit_label=_("Send application"), **kwargs)
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(ModelLimitsMixin, forms.ModelForm):
     """What a representative changes at once: contact details, description and offerings."""
 
     municipalities = MunicipalityChoiceField(label=_("Municipalities where it operates"), required=False)
@@ -136,11 +134,17 @@ class CompanyProfileForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
             "skoopi_certified_until": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Save profile"))
+
+    def _post_clean(self):
+        # The service applies the model's rules (company_update_profile); the form checks the shape only.
+        pass
 
 
 class CompanyFactsForm(ModelLimitsMixin, forms.ModelForm):
@@ -157,16 +161,9 @@ class CompanyFactsForm(ModelLimitsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Send change request"))
 
-    def clean(self):
-        data = super().clean()
-        if (data.get("employees_integration") or 0) > (data.get("employees_total") or 0):
-            self.add_error("employees_integration", _("Cannot be more than the number of employees."))
-        if self.instance.org_number and data.get("legal_form"):
-            check_group_matches_legal_form(self.instance.org_number, data["legal_form"])
-        return data
-
     def _post_clean(self):
-        # Validate the shape only; the instance stays unchanged until a coordinator approves.
+        # Validate the shape only; the service checks the proposal by the model's rules, and the instance stays
+        # unchanged until a coordinator approves.
         pass
 
 
@@ -214,6 +211,9 @@ class AssessmentForm(ModelLimitsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
+        for number in range(1, 5):
+            # Each verdict is a conscious choice: no option (not even an empty "---------") starts selected.
+            self.fields[f"c{number}_verdict"].choices = Assessment.Verdict.choices
         self.helper = submit_helper(_("Save assessment"))
 
     def clean_c2_document(self):
@@ -224,16 +224,6 @@ class AssessmentForm(ModelLimitsMixin, forms.ModelForm):
 
     def clean_c3_annual_report(self):
         return _check_upload(self.cleaned_data.get("c3_annual_report"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("c4_public_owner") and data.get("c4_verdict") == Assessment.Verdict.MET:
-            self.add_error(
-                "c4_verdict", _("Criterion 4 cannot be met when a public body is among the owners.")
-            )
-        if data.get("assessed_on") and data["assessed_on"] > timezone.localdate():
-            self.add_error("assessed_on", _("The assessment date cannot be in the future."))
-        return data
 
     def _post_clean(self):
         # The service builds and validates the Assessment (it sets company, assessor and outcome).
@@ -309,7 +299,11 @@ class ImportUploadForm(forms.Form):
 
 
 ContactFormSet = forms.formset_factory(
-    forms.modelform_factory(ContactPerson, fields=["name", "title", "email", "phone"]),
+    forms.modelform_factory(
+        ContactPerson,
+        fields=["name", "title", "email", "phone"],
+        widgets={"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})},
+    ),
     extra=1,
     can_delete=True,
     max_num=10,

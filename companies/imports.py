@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -17,6 +19,7 @@ from asfportal.core.exceptions import DomainError
 from . import services
 from .forms import CompanyCreateForm
 from .models import Company
+from .search import fold
 
 MAX_ROWS = 2000
 # Column headings as municipalities write them (Swedish), mapped to the form's fields.
@@ -38,16 +41,36 @@ COLUMNS = {
     "arbetsträningsplatser": "work_training_places",
 }
 REQUIRED_COLUMNS = ("namn", "organisationsnummer", "juridisk form")
-LEGAL_FORMS = {
+# Short names municipalities write in their lists, beside the labels the portal shows (Swedish and English,
+# built in _legal_forms()) and the internal codes.
+LEGAL_FORM_SHORT_NAMES = {
     "ekonomisk förening": Company.LegalForm.EKONOMISK_FORENING,
+    "ek. för.": Company.LegalForm.EKONOMISK_FORENING,
+    "ek för": Company.LegalForm.EKONOMISK_FORENING,
     "aktiebolag (svb)": Company.LegalForm.AKTIEBOLAG_SVB,
+    "aktiebolag svb": Company.LegalForm.AKTIEBOLAG_SVB,
     "svb": Company.LegalForm.AKTIEBOLAG_SVB,
     "ideell förening": Company.LegalForm.IDEELL_FORENING,
     "stiftelse": Company.LegalForm.STIFTELSE,
     "aktiebolag": Company.LegalForm.AKTIEBOLAG,
+    "ab": Company.LegalForm.AKTIEBOLAG,
     "annan": Company.LegalForm.OTHER,
-    **{value: value for value in Company.LegalForm.values},
+    "annat": Company.LegalForm.OTHER,
 }
+
+
+def _legal_forms() -> dict[str, str]:
+    """Every way of writing a legal form the import understands, folded (case and accents ignored): the short
+    names, the internal codes, and the labels the UI shows in Swedish and in English."""
+    names = {fold(name): code for name, code in LEGAL_FORM_SHORT_NAMES.items()}
+    for code, label in Company.LegalForm.choices:
+        names[fold(code)] = code
+        for language in ("sv", "en"):
+            with translation.override(language):
+                names[fold(str(label))] = code
+    return names
+
+
 NUMBER_FIELDS = ("employees_total", "employees_integration", "participants", "work_training_places")
 
 
@@ -106,35 +129,49 @@ def _delimiter(text: str) -> str:
 
 
 def validate_rows(raw_rows: list[dict[str, str]]) -> list[ImportRow]:
-    """Check every row with the registration form's rules, plus duplicates in the file and in the registry."""
+    """Check every row as a registration would (the form for the shape, then services.company_check: the same
+    model rules as the coordinator's form, the application and the admin), plus duplicates within the file."""
     municipalities = dict(Organisation.objects.municipalities().values_list("code", "pk"))
-    existing = dict(Company.objects.values_list("org_number", "name"))
+    legal_forms = _legal_forms()
     seen: dict[str, int] = {}
     result = []
     for line, raw in enumerate(raw_rows, start=2):
         row = ImportRow(line=line, values={target: raw.get(column, "") for column, target in COLUMNS.items()})
-        data, unknown = _form_data(row.values, municipalities)
+        data, unknown = _form_data(row.values, municipalities, legal_forms)
         if unknown:
             row.errors.append(_("Unknown municipality codes: %(codes)s.") % {"codes": ", ".join(unknown)})
         form = CompanyCreateForm(data)
         if form.is_valid():
-            number = form.cleaned_data["org_number"]
-            if number in existing:
-                row.errors.append(
-                    _("The organisation number %(number)s is already registered, for %(name)s.")
-                    % {"number": number, "name": existing[number]}
-                )
-            elif number in seen:
-                row.errors.append(
-                    _("The same organisation number is on row %(line)s.") % {"line": seen[number]}
-                )
-            seen.setdefault(number, line)
-            row.cleaned = form.cleaned_data
+            fields = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("municipalities", "service_categories")
+            }
+            try:
+                company = services.company_check(fields=fields)
+            except DomainError as error:
+                row.errors.extend(_labelled(form, error))
+            else:
+                if company.org_number in seen:
+                    row.errors.append(
+                        _("The same organisation number is on row %(line)s.")
+                        % {"line": seen[company.org_number]}
+                    )
+                seen.setdefault(company.org_number, line)
+                row.cleaned = form.cleaned_data
         for name, messages in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            row.errors.extend(f"{label}: {message}" if label else message for message in messages)
+            row.errors.extend(f"{capfirst(label)}: {message}" if label else message for message in messages)
         result.append(row)
     return result
+
+
+def _labelled(form, error: DomainError) -> list[str]:
+    lines = list(error.reasons)
+    for name, texts in error.field_errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        lines.extend(f"{capfirst(label)}: {text}" if label else text for text in texts)
+    return lines
 
 
 @transaction.atomic
@@ -154,10 +191,12 @@ def companies_import(*, raw_rows: list[dict[str, str]], actor) -> int:
     return len(rows)
 
 
-def _form_data(values: dict[str, str], municipalities: dict[str, int]) -> tuple[dict, list[str]]:
+def _form_data(
+    values: dict[str, str], municipalities: dict[str, int], legal_forms: dict[str, str]
+) -> tuple[dict, list[str]]:
     """Form input for one row, and the municipality codes that are not SCB codes of a municipality."""
     data = {k: v for k, v in values.items() if k != "municipalities"}
-    data["legal_form"] = LEGAL_FORMS.get(values["legal_form"].lower(), values["legal_form"])
+    data["legal_form"] = legal_forms.get(fold(" ".join(values["legal_form"].split())), values["legal_form"])
     for number in NUMBER_FIELDS:
         data[number] = data[number] or "0"
     codes = [

@@ -18,6 +18,16 @@ register_kind(
 )
 register_kind(
     NotificationKind(
+        # The public application: the applicant asked to be listed (not invited by anyone).
+        code="companies.application_received",
+        label=_("Your application to be listed as an ASF"),
+        template="companies/notifications/application_received",
+        mandatory=True,
+        direct_link=True,
+    )
+)
+register_kind(
+    NotificationKind(
         code="companies.change_request_submitted",
         label=_("A company asks to change the facts its assessment rests on"),
         template="companies/notifications/change_request_submitted",

@@ -8,29 +8,40 @@ from datetime import date
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation
+from asfportal.core.models import AuditEntry
 
 from .models import SEARCH_VECTOR, Assessment, ChangeRequest, Company, ServiceCategory
+from .search import Folded, fold
+from .validators import org_number_search_form
 
 
 def _search(companies: QuerySet[Company], text: str) -> QuerySet[Company]:
+    """Companies whose name, description, city or services hold the text whatever its case and accents ("kafe"
+    finds "Kafé", "STÄD" finds "Städ"), or whose organisation number it is, in any accepted form."""
     text = text.strip()
     if not text:
         return companies
-    categories = Company.service_categories.through.objects.filter(servicecategory__name__icontains=text)
-    if connection.vendor == "postgresql":
-        # Swedish stemming: "städning" finds "städ", "flyttar" finds "flytt". The vector is exactly the expression
-        # of the GIN index company_search_idx (companies/models.py), so PostgreSQL reads the index instead of
-        # stemming every company on each search (make bench: 140 ms -> a few ms with 3,000 companies).
-        query = SearchQuery(text, config="swedish", search_type="websearch")
-        matching = Company.objects.annotate(search=SEARCH_VECTOR).filter(search=query).values("pk")
-        return companies.filter(
-            Q(pk__in=matching) | Q(name__icontains=text) | Q(pk__in=categories.values("company_id"))
-        )
-    return companies.filter(
-        Q(name__icontains=text) | Q(description__icontains=text) | Q(pk__in=categories.values("company_id"))
+    folded = fold(text)
+    categories = ServiceCategory.objects.alias(sv=Folded("name"), en=Folded("name_en")).filter(
+        Q(sv__contains=folded) | Q(en__contains=folded)
     )
+    matches = Q(folded_name__contains=folded) | Q(folded_description__contains=folded)
+    matches |= Q(folded_city__contains=folded) | Q(service_categories__in=categories)
+    if number := org_number_search_form(text):
+        matches |= Q(org_number__startswith=number)
+    if connection.vendor == "postgresql":
+        # Swedish stemming as well: "städning" finds "städ", "flyttar" finds "flytt". The vector is exactly the
+        # expression of the GIN index company_search_idx (companies/models), so PostgreSQL reads the index.
+        query = SearchQuery(text, config="swedish", search_type="websearch")
+        matches |= Q(pk__in=Company.objects.annotate(search=SEARCH_VECTOR).filter(search=query).values("pk"))
+    found = Company.objects.alias(
+        folded_name=Folded("name"), folded_description=Folded("description"), folded_city=Folded("city")
+    ).filter(matches)
+    return companies.filter(pk__in=found.values("pk"))
 
 
 def directory_list(
@@ -70,11 +81,14 @@ def company_page(*, company: Company) -> dict:
 
 
 def registry_list(*, status: str = "", text: str = "") -> QuerySet[Company]:
-    """Every company a coordinator may see, with the date of its latest assessment, for the registry page."""
+    """Every company a coordinator may see, with the date of its latest assessment and the status a reader must
+    see today (a verification that ran out yesterday is lapsed, whether or not the nightly job has run)."""
     latest = Assessment.objects.filter(company=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    companies = Company.objects.annotate(last_assessed_on=Subquery(latest.values("assessed_on")[:1]))
+    companies = Company.objects.with_status_today().annotate(
+        last_assessed_on=Subquery(latest.values("assessed_on")[:1])
+    )
     if status:
-        companies = companies.filter(status=status)
+        companies = companies.filter(status_today=status)
     return (
         _search(companies, text)
         .prefetch_related(
@@ -84,27 +98,64 @@ def registry_list(*, status: str = "", text: str = "") -> QuerySet[Company]:
     )
 
 
+def company_unlisted_notice(*, pk: int) -> Company | None:
+    """A company that was once verified and is no longer listed (lapsed, closed, or reassessed), for the public
+    page that says so instead of a bare 404; None for one that was never public (an application, say)."""
+    return (
+        Company.objects.exclude(pk__in=Company.objects.listed().values("pk"))
+        .filter(pk=pk, assessments__is_verified=True)
+        .only("pk", "name", "status", "verified_until")
+        .first()
+    )
+
+
+def application_status(*, company_id: int | None) -> Company | None:
+    """The representative's company with its latest assessment, for the status on their dashboard."""
+    if company_id is None:
+        return None
+    latest = Assessment.objects.filter(company=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return (
+        Company.objects.filter(pk=company_id)
+        .annotate(last_assessed_on=Subquery(latest.values("assessed_on")[:1]))
+        .first()
+    )
+
+
 def company_management(*, company: Company) -> dict:
-    """The coordinator's view of one company: assessments, change requests, representatives, history."""
+    """The coordinator's view of one company: assessments, change requests, representatives, and one change
+    history of its facts (django-simple-history), its contact persons and its assessments (the audit trail)."""
     history = list(
         company.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
     )
-    changes = []
+    entries = []
     fields = {f.name: f for f in Company._meta.fields}
     for newer, older in itertools.pairwise(history):
         delta = newer.diff_against(older)
         readable = [
-            {
-                "field": fields[c.field].verbose_name,
+            _("%(field)s: %(old)s → %(new)s")
+            % {
+                "field": capfirst(fields[c.field].verbose_name),
                 "old": _display(fields[c.field], c.old),
                 "new": _display(fields[c.field], c.new),
             }
             for c in delta.changes
             if c.field in fields
         ]
-        changes.append({"record": newer, "changes": readable})
+        if readable:
+            entries.append({"at": newer.history_date, "by": _person(newer.history_user), "changes": readable})
     if history:
-        changes.append({"record": history[-1], "changes": []})
+        first = history[-1]
+        entries.append(
+            {"at": first.history_date, "by": _person(first.history_user), "changes": [_("Created")]}
+        )
+    trail = AuditEntry.objects.filter(
+        object_type=Company._meta.label_lower,
+        object_id=str(company.pk),
+        action__in=["companies.company.contacts_updated", "companies.assessment.recorded"],
+    ).select_related("actor")[:50]
+    for entry in trail:
+        entries.append({"at": entry.at, "by": _person(entry.actor), "changes": _audit_changes(entry)})
+    entries.sort(key=lambda e: e["at"], reverse=True)
     return {
         "assessments": list(
             company.assessments.select_related("assessed_by", "assessor_organisation").order_by(
@@ -113,15 +164,46 @@ def company_management(*, company: Company) -> dict:
         ),
         "change_requests": list(company.change_requests.select_related("requested_by", "decided_by")),
         "representatives": list(company.representatives.select_related("user")),
-        "history": changes,
+        "history": entries,
     }
 
 
 def _display(field, value):
-    """A history value as people read it: the label of a choice, yes/no for a flag."""
+    """A history value as people read it: the label of a choice, yes or no for a flag, a dash for nothing."""
     if field.choices:
         return dict(field.flatchoices).get(value, value)
-    return value
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "\u2013" if value in (None, "") else value
+
+
+def _person(user) -> str:
+    return user.full_name or user.email if user is not None else ""
+
+
+def _audit_changes(entry: AuditEntry) -> list[str]:
+    data = entry.data
+    if entry.action == "companies.company.contacts_updated":
+        lines = []
+        if data.get("added"):
+            lines.append(_("Contact persons added: %(names)s") % {"names": ", ".join(data["added"])})
+        if data.get("removed"):
+            lines.append(_("Contact persons removed: %(names)s") % {"names": ", ".join(data["removed"])})
+        return lines or [_("Contact persons updated")]
+    verdicts = dict(Assessment.Verdict.choices)
+    criteria = "; ".join(
+        _("criterion %(n)s: %(verdict)s") % {"n": n, "verdict": str(verdicts.get(v, v)).lower()}
+        for n, v in sorted((data.get("verdicts") or {}).items())
+    )
+    outcome = (
+        _("verified until %(date)s") % {"date": data["valid_until"]}
+        if data.get("verified") and data.get("valid_until")
+        else _("not verified")
+    )
+    return [
+        _("Assessment dated %(date)s: %(criteria)s; %(outcome)s")
+        % {"date": data.get("assessed_on", ""), "criteria": criteria, "outcome": outcome}
+    ]
 
 
 def change_request_queue() -> QuerySet[ChangeRequest]:

@@ -1,4 +1,9 @@
-"""Every state change of the ASF registry: atomic, audited, raising DomainError when a rule is broken."""
+"""Every state change of the ASF registry: atomic, audited, raising DomainError when a rule is broken.
+
+The rules themselves live on the models (`Company.assess_blockers()`, `ChangeRequest.decide_blockers()`,
+`Company.clean_fields()` for the organisation number, ...): the services enforce them with raise_if and full_clean,
+so the coordinator's form, the public application, the import and the admin all get the same answer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.audit import audit
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from asfportal.core.notifications import notify
+from asfportal.core.personal_data import MESSAGE as PERSONNUMMER_MESSAGE
+from asfportal.core.personal_data import looks_like_personal_identity_number
 
 from .models import (
     CRITERIA_FIELDS,
@@ -28,7 +34,6 @@ from .models import (
     Representative,
     default_valid_until,
 )
-from .validators import normalise_org_number
 
 PROFILE_FIELDS = (
     "name",
@@ -45,31 +50,32 @@ PROFILE_FIELDS = (
 )
 
 
-def _check_unique_org_number(org_number: str, *, exclude_pk: int | None = None) -> None:
-    existing = Company.objects.filter(org_number=org_number).exclude(pk=exclude_pk).first()
-    if existing:
-        raise DomainError(
-            _("The organisation number %(number)s is already registered, for %(name)s.")
-            % {"number": org_number, "name": existing.name}
-        )
+def company_check(*, fields: dict[str, Any], public: bool = False) -> Company:
+    """The unsaved company the fields describe, checked by every rule of the model, or a DomainError with each
+    sentence on its field. A number already in the registry is named to coordinators, not to the public (the
+    holder may not be listed)."""
+    company = Company(**fields)
+    # The model names the company that already holds a number (Company.unique_error_message); the public form
+    # says only that it is taken.
+    clean_or_raise(company, validate_unique=not public)
+    if public and Company.objects.filter(org_number=company.org_number).exists():
+        message = _("This organisation number is already registered. Contact a coordinator.")
+        raise DomainError(field_errors={"org_number": [message]})
+    return company
 
 
 def _save_new_company(
-    *, fields: dict[str, Any], municipalities, service_categories, status: str, public: bool = False
+    *,
+    fields: dict[str, Any],
+    municipalities,
+    service_categories,
+    status: str,
+    public: bool = False,
+    user=None,
 ) -> Company:
-    try:
-        fields = {**fields, "org_number": normalise_org_number(fields["org_number"])}
-    except ValidationError as error:
-        raise DomainError(error.messages[0]) from error
-    if public and Company.objects.filter(org_number=fields["org_number"]).exists():
-        # The public form does not reveal which company holds a number (it may not be listed).
-        raise DomainError(_("This organisation number is already registered. Contact a coordinator."))
-    _check_unique_org_number(fields["org_number"])
-    company = Company(status=status, **fields)
-    try:
-        company.full_clean()
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages)) from error
+    company = company_check(fields={**fields, "status": status}, public=public)
+    if user is not None:
+        company._history_user = user  # the change history names the applicant, not "the system"
     company.save()
     company.municipalities.set(municipalities)
     company.service_categories.set(service_categories)
@@ -91,6 +97,43 @@ def company_register(
     return company
 
 
+def _new_representative_user(*, email: str, full_name: str, field: str = "email") -> User:
+    """A not-yet-active representative account for the address, or a DomainError if it already has one."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            field_errors={
+                field: [
+                    _("%(email)s already has an account in the portal. Ask an administrator to connect it.")
+                    % {"email": email}
+                ]
+            }
+        )
+    user = User(email=email, full_name=full_name, role=Role.COMPANY_REPRESENTATIVE, is_active=False)
+    user.set_unusable_password()
+    clean_or_raise(user, exclude=["password"])
+    user.save()
+    return user
+
+
+def _invitation_send(*, company: Company, user: User, actor: User | None, kind: str) -> Invitation:
+    invitation = Invitation.objects.create(
+        company=company,
+        user=user,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.COMPANY_INVITATION_DAYS),
+    )
+    notify(
+        recipient=user,
+        kind=kind,
+        subject_object=invitation,
+        url=reverse("companies:invitation-accept", args=[invitation.token]),
+        context={"company": company, "invitation": invitation},
+    )
+    return invitation
+
+
 @transaction.atomic
 def company_apply(
     *,
@@ -100,59 +143,54 @@ def company_apply(
     applicant_email: str,
     applicant_name: str,
 ) -> Company:
-    """A company applies through the public form: a pending record and an invitation to confirm the e-mail."""
+    """A company applies through the public form: a pending record, the applicant as its (not yet active)
+    representative, and an e-mail that confirms the application and links to choosing a password."""
+    company_check(fields={**fields, "status": Company.Status.APPLIED}, public=True)
+    user = _new_representative_user(email=applicant_email, full_name=applicant_name, field="applicant_email")
     company = _save_new_company(
         fields=fields,
         municipalities=municipalities,
         service_categories=service_categories,
         status=Company.Status.APPLIED,
         public=True,
+        user=user,
     )
-    audit(None, "companies.company.applied", company, applicant=applicant_email)
-    representative_invite(company=company, email=applicant_email, full_name=applicant_name, actor=None)
+    Representative.objects.create(user=user, company=company)
+    audit(None, "companies.company.applied", company, applicant=user.email)
+    _invitation_send(company=company, user=user, actor=None, kind="companies.application_received")
     return company
 
 
 @transaction.atomic
 def representative_invite(*, company: Company, email: str, full_name: str, actor: User | None) -> Invitation:
-    """Create a not-yet-active representative account and e-mail a single-use link to activate it."""
+    """Create a not-yet-active representative account and e-mail a single-use link to activate it (a person
+    invited before and not yet active gets a new link)."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    raise_if(company.invite_blockers())
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, full_name=full_name, role=Role.COMPANY_REPRESENTATIVE, is_active=False)
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
+        user = _new_representative_user(email=email, full_name=full_name)
         Representative.objects.create(user=user, company=company)
     elif getattr(getattr(user, "representation", None), "company_id", None) != company.pk or user.is_active:
         raise DomainError(
-            _("%(email)s already has an account in the portal. Ask an administrator to connect it.")
-            % {"email": email}
+            field_errors={
+                "email": [
+                    _("%(email)s already has an account in the portal. Ask an administrator to connect it.")
+                    % {"email": email}
+                ]
+            }
         )
-    invitation = Invitation.objects.create(
-        company=company,
-        user=user,
-        token=secrets.token_urlsafe(32),
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.COMPANY_INVITATION_DAYS),
-    )
+    invitation = _invitation_send(company=company, user=user, actor=actor, kind="companies.invitation")
     audit(actor, "companies.representative.invited", company, email=email)
-    notify(
-        recipient=user,
-        kind="companies.invitation",
-        subject_object=invitation,
-        url=reverse("companies:invitation-accept", args=[invitation.token]),
-        context={"company": company, "invitation": invitation},
-    )
     return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Activate the invited representative with the chosen password; the link cannot be used again."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_usable():
-        raise DomainError(_("The invitation link has expired or has already been used. Ask for a new one."))
+    invitation = Invitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
+    raise_if(invitation.accept_blockers(at=timezone.now()))
     user = invitation.user
     user.set_password(password)
     user.is_active = True
@@ -172,12 +210,12 @@ def company_update_profile(
 ) -> Company:
     """Change contact details, description and offerings at once (not the facts the criteria rest on)."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
+    raise_if(company.profile_edit_blockers())
+    if set(fields) - set(PROFILE_FIELDS):
         raise DomainError(_("These facts can only be changed through a change request."))
     for name, value in fields.items():
         setattr(company, name, value)
-    company.full_clean()
+    clean_or_raise(company)
     company.save()
     if municipalities is not None:
         company.municipalities.set(municipalities)
@@ -189,14 +227,26 @@ def company_update_profile(
 
 @transaction.atomic
 def company_contacts_replace(*, company: Company, contacts: list[dict[str, str]], actor: User) -> None:
-    """Replace the company's public contact persons with the given list (name, title, email, phone)."""
+    """Replace the company's public contact persons with the given list (name, title, email, phone); the audit
+    entry names who was added and removed, for the company's change history."""
     company = Company.objects.select_for_update().get(pk=company.pk)
+    raise_if(company.profile_edit_blockers())
+    people = [ContactPerson(company=company, **contact) for contact in contacts]
+    for person in people:
+        clean_or_raise(person)
+    before = list(company.contacts.values_list("name", flat=True))
     company.contacts.all().delete()
-    for contact in contacts:
-        person = ContactPerson(company=company, **contact)
-        person.full_clean()
+    for person in people:
         person.save()
-    audit(actor, "companies.company.contacts_updated", company, count=len(contacts))
+    after = [person.name for person in people]
+    audit(
+        actor,
+        "companies.company.contacts_updated",
+        company,
+        count=len(people),
+        added=sorted(set(after) - set(before)),
+        removed=sorted(set(before) - set(after)),
+    )
 
 
 def _json_value(value):
@@ -205,8 +255,10 @@ def _json_value(value):
 
 @transaction.atomic
 def change_request_submit(*, company: Company, new_values: dict[str, Any], actor: User) -> ChangeRequest:
-    """Propose new criteria facts; the record keeps its values until a coordinator approves."""
+    """Propose new criteria facts; the record keeps its values until a coordinator approves. The proposal is
+    checked by the company's own rules now, so a request that could never be approved is not filed."""
     company = Company.objects.select_for_update().get(pk=company.pk)
+    raise_if(company.change_request_blockers())
     changed = {
         name: _json_value(value)
         for name, value in new_values.items()
@@ -214,16 +266,18 @@ def change_request_submit(*, company: Company, new_values: dict[str, Any], actor
     }
     if not changed:
         raise DomainError(_("Nothing was changed, so no change request was made."))
-    if company.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
-        raise DomainError(
-            _("A change request is already waiting for a coordinator. Wait for the decision first.")
-        )
-    request = ChangeRequest.objects.create(
+    proposed = Company.objects.get(pk=company.pk)
+    for name, value in changed.items():
+        setattr(proposed, name, value)
+    clean_or_raise(proposed)
+    request = ChangeRequest(
         company=company,
         requested_by=actor,
         old_values={name: _json_value(getattr(company, name)) for name in changed},
         new_values=changed,
     )
+    clean_or_raise(request)
+    request.save()
     audit(actor, "companies.change_request.submitted", request, fields=sorted(changed))
     for coordinator in _coordinators_for(company):
         notify(
@@ -240,20 +294,27 @@ def change_request_submit(*, company: Company, new_values: dict[str, Any], actor
 def change_request_decide(
     *, change_request: ChangeRequest, approve: bool, comment: str, actor: User
 ) -> ChangeRequest:
-    """Approve (apply the proposed facts to the record) or reject a pending change request, with a comment."""
+    """Approve (apply the proposed facts to the record) or reject a pending change request, with a comment.
+
+    Approving facts that break a criterion (a public owner: criterion 4; distributed profits: criterion 3) ends the
+    company's verification at once: it waits for a new assessment and leaves the directory. The sentences about
+    what the approval broke (those criteria, or a target-group share below the 30 % of reserved contracts) are
+    returned on `change_request.warnings` for the coordinator and kept in the audit entry."""
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-    if change_request.status != ChangeRequest.Status.PENDING:
-        raise DomainError(_("This change request has already been decided."))
-    if not approve and not comment.strip():
-        raise DomainError(_("Say why the change is rejected, so the company can correct it."))
+    raise_if(change_request.decide_blockers(approve=approve, comment=comment))
     company = Company.objects.select_for_update().get(pk=change_request.company_id)
+    warnings, reassessed = [], False
     if approve:
+        warnings = [str(w) for w in change_request.approval_warnings()]
         for name, value in change_request.new_values.items():
             setattr(company, name, value)
-        try:
-            company.full_clean()
-        except ValidationError as error:
-            raise DomainError(" ".join(error.messages)) from error
+        if company.breaks_a_criterion() and company.status in (
+            Company.Status.VERIFIED,
+            Company.Status.LAPSED,
+        ):
+            company.status, company.verified_until, reassessed = Company.Status.UNDER_ASSESSMENT, None, True
+            warnings.append(_("The company is no longer verified and waits for a new assessment."))
+        clean_or_raise(company)
         company.save()
     change_request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
     change_request.decided_by, change_request.decided_at, change_request.comment = (
@@ -261,8 +322,12 @@ def change_request_decide(
         timezone.now(),
         comment,
     )
+    clean_or_raise(change_request)
     change_request.save()
-    audit(actor, f"companies.change_request.{change_request.status}", change_request)
+    audit(
+        actor, f"companies.change_request.{change_request.status}", change_request,
+        warnings=warnings, reassessed=reassessed,
+    )  # fmt: skip
     notify(
         recipient=change_request.requested_by,
         kind="companies.change_request_decided",
@@ -270,6 +335,7 @@ def change_request_decide(
         url=reverse("companies:company-edit", args=[company.pk]),
         context={"company": company, "change_request": change_request},
     )
+    change_request.warnings = warnings
     return change_request
 
 
@@ -277,25 +343,26 @@ def change_request_decide(
 def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) -> Assessment:
     """Record an assessment of all four criteria; the company is verified only when all four are met.
 
-    The assessment is valid for COMPANY_ASSESSMENT_VALID_MONTHS; earlier assessments are kept as history.
+    The assessment is valid for COMPANY_ASSESSMENT_VALID_MONTHS from its date; earlier assessments are kept as
+    history. A back-dated assessment whose validity has already run out leaves the company lapsed at once, never
+    verified until the nightly job.
     """
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status == Company.Status.CLOSED:
-        raise DomainError(_("A closed company cannot be assessed."))
+    raise_if(company.assess_blockers())
     if actor.organisation_id is None:
         raise DomainError(_("Only a coordinator acting for an organisation can assess a company."))
     assessment = Assessment(
         company=company, assessed_by=actor, assessor_organisation=actor.organisation, **fields
     )
-    if assessment.c4_public_owner and assessment.c4_verdict == Assessment.Verdict.MET:
-        raise DomainError(_("Criterion 4 cannot be met when a public body is among the owners."))
-    if assessment.assessed_on > timezone.localdate():
-        raise DomainError(_("The assessment date cannot be in the future."))
     assessment.is_verified = assessment.all_met()
+    clean_or_raise(assessment)  # before the validity is computed from a date that may not be possible
     assessment.valid_until = default_valid_until(assessment.assessed_on) if assessment.is_verified else None
-    assessment.full_clean()
     assessment.save()
-    company.status = Company.Status.VERIFIED if assessment.is_verified else Company.Status.NOT_VERIFIED
+    today = timezone.localdate()
+    if assessment.has_run_out(today=today):
+        company.status = Company.Status.LAPSED
+    else:
+        company.status = Company.Status.VERIFIED if assessment.is_verified else Company.Status.NOT_VERIFIED
     company.verified_until = assessment.valid_until
     company.save(update_fields=["status", "verified_until", "updated_at"])
     audit(
@@ -304,6 +371,10 @@ def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) 
         company,
         verified=assessment.is_verified,
         assessment=assessment.pk,
+        assessed_on=assessment.assessed_on.isoformat(),
+        valid_until=assessment.valid_until.isoformat() if assessment.valid_until else None,
+        verdicts={str(number): verdict for number, verdict in assessment.verdicts()},
+        status=company.status,
     )
     for representative in company.representatives.select_related("user").filter(user__is_active=True):
         notify(
@@ -320,11 +391,13 @@ def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) 
 def company_close(*, company: Company, reason: str, actor: User) -> Company:
     """Close a company that stopped operating: it leaves the directory and keeps its history."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status == Company.Status.CLOSED:
-        raise DomainError(_("The company is already closed."))
-    if not reason.strip():
-        raise DomainError(_("Give a reason for closing the company."))
+    raise_if(company.close_blockers())
+    if not (reason or "").strip():
+        raise DomainError(field_errors={"reason": [_("Give a reason for closing the company.")]})
+    if looks_like_personal_identity_number(reason):  # the reason is kept in the audit trail
+        raise DomainError(field_errors={"reason": [str(PERSONNUMMER_MESSAGE)]})
     company.status = Company.Status.CLOSED
+    clean_or_raise(company)
     company.save(update_fields=["status", "updated_at"])
     audit(actor, "companies.company.closed", company, reason=reason)
     return company
@@ -332,13 +405,15 @@ def company_close(*, company: Company, reason: str, actor: User) -> Company:
 
 @transaction.atomic
 def companies_lapse(*, today: date) -> int:
-    """Verified companies whose assessment ran out become lapsed until reassessed; returns how many."""
+    """Verified companies whose assessment ran out become lapsed until reassessed; returns how many. (Readers
+    already see them as lapsed from the day after: Company.status_on.)"""
     expired = list(
         Company.objects.select_for_update(skip_locked=True).filter(
             status=Company.Status.VERIFIED, verified_until__lt=today
         )
     )
     for company in expired:
+        raise_if(company.lapse_blockers(today=today))
         company.status = Company.Status.LAPSED
         company.save(update_fields=["status", "updated_at"])
         audit(None, "companies.company.lapsed", company, verified_until=str(company.verified_until))

@@ -1,4 +1,7 @@
-"""Forms for offers, participants and placements; every free-text field is guarded against personnummer."""
+"""Forms for offers, participants and placements: the shape of input only; the rules (and the personnummer guard,
+BaseModel.clean_fields) run in the services, which put their errors beside the fields."""
+
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -10,26 +13,19 @@ from asfportal.core.widgets import NameChoiceField, QuickSelect
 from companies.models import ServiceCategory
 
 from .models import Adaptation, Offer, Outcome, Participant, Placement, SupportMeasure
-from .validators import reject_personnummer
 
 SENSITIVE_HELP = _("Write no names, personnummer or details about health or diagnoses here.")
+# Outcomes a coordinator chooses; "not known" is what withdrawing the consent records.
+CHOSEN_OUTCOMES = [choice for choice in Outcome.choices if choice[0] != Outcome.NOT_KNOWN]
 
 
-class GuardedForm:
-    """Refuses a personnummer in any text input of the form, with an explanation."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str):
-                try:
-                    reject_personnummer(value)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-        return data
+def submission_key_field() -> forms.UUIDField:
+    """A key made when the form is shown: the same form sent twice (a double click) is saved once."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
-class OfferForm(GuardedForm, forms.ModelForm):
+class OfferForm(forms.ModelForm):
+    submission_key = submission_key_field()
     adaptations = forms.MultipleChoiceField(
         label=_("Adaptations available"),
         choices=Adaptation.choices,
@@ -62,7 +58,8 @@ class OfferForm(GuardedForm, forms.ModelForm):
         self.helper = submit_helper(_("Save places"))
 
 
-class ParticipantForm(GuardedForm, forms.ModelForm):
+class ParticipantForm(forms.ModelForm):
+    submission_key = submission_key_field()
     consent_given_on = forms.DateField(
         label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -94,7 +91,7 @@ class ParticipantForm(GuardedForm, forms.ModelForm):
         return initials
 
 
-class PlacementForm(GuardedForm, ModelLimitsMixin, forms.ModelForm):
+class PlacementForm(ModelLimitsMixin, forms.ModelForm):
     class Meta:
         model = Placement
         fields = [
@@ -125,9 +122,9 @@ class PlacementForm(GuardedForm, ModelLimitsMixin, forms.ModelForm):
         pass
 
 
-class PlacementEndForm(GuardedForm, forms.Form):
+class PlacementEndForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CHOSEN_OUTCOMES)
     end_reason = forms.CharField(label=_("Reason for ending"), max_length=300, help_text=SENSITIVE_HELP)
     income_after = forms.ChoiceField(
         label=_("Income source after"), choices=Participant._meta.get_field("income_before").choices
@@ -144,21 +141,15 @@ class PlacementEndForm(GuardedForm, forms.Form):
         self.fields["ended_on"].initial = timezone.localdate()
         self.helper = submit_helper(_("End the placement"))
 
-    def clean_ended_on(self):
-        # The placement is recorded as ended now; a date ahead is a typing error (and 9999-12-31 would leave no
-        # room for the follow-up 90 days later).
-        ended_on = self.cleaned_data["ended_on"]
-        if ended_on > timezone.localdate():
-            raise forms.ValidationError(_("The end date cannot be in the future."))
-        return ended_on
 
-
-class FollowUpForm(GuardedForm, forms.Form):
+class FollowUpForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Short note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                            required=False, help_text=SENSITIVE_HELP)  # fmt: skip
-    outcome_90 = forms.ChoiceField(label=_("Outcome 90 days after the end"), choices=[("", "—"), *Outcome.choices],
+    outcome_90 = forms.ChoiceField(label=_("Outcome 90 days after the end"), choices=[("", "—"), *CHOSEN_OUTCOMES],
                                    required=False)  # fmt: skip
+    # How many texts the note had when the form was shown: a change over someone else's newer text is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=10_000)
 
     def __init__(self, *args, after_90_days: bool, **kwargs):
         super().__init__(*args, **kwargs)

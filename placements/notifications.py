@@ -1,4 +1,5 @@
-"""Kinds of notification about placements (reminders to the referring organisation's coordinators)."""
+"""Kinds of notification about placements: reminders to the referring organisation's coordinators, and of
+follow-up meetings also to the company's representatives."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,7 @@ from asfportal.core.notifications import NotificationKind, register_kind
 
 for code, label in (
     ("placements.follow_up_due", _("A follow-up meeting is due")),
-    ("placements.end_approaching", _("A placement ends in 14 days")),
+    ("placements.end_approaching", _("A placement ends soon")),
     ("placements.outcome_missing", _("A placement passed its planned end without an outcome")),
     ("placements.follow_up_90_due", _("The follow-up 90 days after a placement is due")),
     ("placements.sus_registration", _("Register a participant in or out of the SUS follow-up")),
@@ -16,6 +17,8 @@ for code, label in (
             code=code,
             label=label,
             template=f"placements/notifications/{code.split('.')[1]}",
-            roles=("coordinator",),
+            roles=("coordinator", "company_representative")
+            if code == "placements.follow_up_due"
+            else ("coordinator",),
         )
     )

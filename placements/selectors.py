@@ -5,12 +5,33 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from companies.models import Company
 
-from .models import EMPLOYMENT_OUTCOMES, Offer, Outcome, Placement
+from .models import (
+    EMPLOYMENT_OUTCOMES,
+    OUTCOME_FOLLOW_UP_DAYS,
+    Consent,
+    FollowUp,
+    Offer,
+    Outcome,
+    Participant,
+    Placement,
+)
 
 
 def capacity_search(
@@ -63,45 +84,167 @@ def capacity_search(
     return rows
 
 
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _finished_counts(finished: QuerySet[Placement], today: date) -> dict:
+    """The counts every outcome figure is built from (one aggregate). The 90-day figures count only placements
+    whose 90th day after the end has come; of those, the ones whose outcome after 90 days is recorded."""
+    past_90 = Q(ended_on__lte=today - timedelta(days=OUTCOME_FOLLOW_UP_DAYS))
+    return finished.aggregate(
+        ended=Count("pk"),
+        employed=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES)),
+        employed_at_asf=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES[:2])),
+        past_90=Count("pk", filter=past_90),
+        followed_90=Count("pk", filter=past_90 & ~Q(outcome_90="")),
+        employed_90=Count("pk", filter=past_90 & Q(outcome_90__in=EMPLOYMENT_OUTCOMES)),
+        days=Avg(ExpressionWrapper(F("ended_on") - F("start_on"), output_field=DurationField())),
+    )
+
+
+def _with_shares(counts: dict) -> dict:
+    return {
+        **counts,
+        "employment_share": _share(counts["employed"], counts["ended"]),
+        "employment_share_90": _share(counts["employed_90"], counts["followed_90"]),
+        "not_followed_90": counts["past_90"] - counts["followed_90"],
+    }
+
+
 def placement_figures(
-    *, organisation_id: int | None = None, company_id: int | None = None, year: int
+    *, organisation_id: int | None = None, company_id: int | None = None, year: int, today: date | None = None
 ) -> dict:
-    """Placements started, active and ended in a year; time in placement; outcomes; share into work (4 queries)."""
+    """The placement figures of a year (README, "Figures"), in 3 queries:
+
+    - started: placements that started in the year (active, ended or interrupted; planned and cancelled ones
+      have not started);
+    - active: placements running now, only for the current year (None for any other);
+    - ended: placements ended or interrupted in the year; employed: of those, the ones that went into paid
+      work; employment_share = employed / ended;
+    - past_90: of the ended, those whose 90th day after the end has come by `today`; followed_90: of those,
+      the ones with a recorded outcome after 90 days; employment_share_90 = employed_90 / followed_90;
+    - average_days: the average time in placement of the ended ones.
+    """
+    today = today or timezone.localdate()
     placements = Placement.objects.all()
     if organisation_id is not None:
         placements = placements.filter(referring_organisation_id=organisation_id)
     if company_id is not None:
         placements = placements.filter(company_id=company_id)
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    finished = placements.filter(status__in=[Placement.Status.ENDED, Placement.Status.INTERRUPTED],
-                                 ended_on__range=(year_start, year_end))  # fmt: skip
+    year_range = (date(year, 1, 1), date(year, 12, 31))
+    finished = placements.filter(status__in=Placement.FINISHED_STATUSES, ended_on__range=year_range)
     counts = placements.aggregate(
-        started=Count("pk", filter=Q(start_on__range=(year_start, year_end))),
+        started=Count("pk", filter=Q(status__in=Placement.STARTED_STATUSES, start_on__range=year_range)),
         active=Count("pk", filter=Q(status=Placement.Status.ACTIVE)),
     )
-    ended = finished.aggregate(
-        ended=Count("pk"),
-        employed=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES)),
-        employed_at_asf=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES[:2])),
-        followed_90=Count("pk", filter=~Q(outcome_90="")),
-        employed_90=Count("pk", filter=Q(outcome_90__in=EMPLOYMENT_OUTCOMES)),
-        days=Avg(ExpressionWrapper(F("ended_on") - F("start_on"), output_field=DurationField())),
-    )
+    if year != today.year:
+        counts["active"] = None
+    ended = _with_shares(_finished_counts(finished, today))
     labels = dict(Outcome.choices)
     outcomes = [
         (labels[row["outcome"]], row["n"])
         for row in finished.values("outcome").annotate(n=Count("pk")).order_by("-n", "outcome")
     ]
-    days = ended["days"]
+    days = ended.pop("days")
     return {
         "year": year,
+        "is_current_year": year == today.year,
         **counts,
         **ended,
-        "average_days": round(days.days if hasattr(days, "days") else (days or 0)) if days else None,
-        "employment_share": round(100 * ended["employed"] / ended["ended"]) if ended["ended"] else None,
-        "employment_share_90": round(100 * ended["employed_90"] / ended["followed_90"])
-        if ended["followed_90"]
-        else None,
+        "average_days": round(days.days if hasattr(days, "days") else days) if days else None,
         "outcomes": outcomes,
         "outcome_max": max((n for _, n in outcomes), default=0),
+    }
+
+
+def company_placement_record(*, company_id: int, today: date | None = None) -> dict:
+    """A company as a "plantskola": of all its ended placements, how many went into paid work at the end, and
+    after 90 days (over those past day 90 with a recorded outcome), in one query."""
+    today = today or timezone.localdate()
+    finished = Placement.objects.filter(company_id=company_id, status__in=Placement.FINISHED_STATUSES)
+    counts = _finished_counts(finished, today)
+    counts.pop("days")
+    return _with_shares(counts)
+
+
+def company_placement_records(*, organisation_id: int, year: int, today: date | None = None) -> list[dict]:
+    """The same record per company for the placements an organisation referred that ended in `year`, for the
+    annual report (one query), companies by name."""
+    today = today or timezone.localdate()
+    past_90 = Q(ended_on__lte=today - timedelta(days=OUTCOME_FOLLOW_UP_DAYS))
+    rows = (
+        Placement.objects.filter(
+            referring_organisation_id=organisation_id,
+            status__in=Placement.FINISHED_STATUSES,
+            ended_on__range=(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .values("company_id", "company__name")
+        .annotate(
+            ended=Count("pk"),
+            employed=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES)),
+            employed_at_asf=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES[:2])),
+            past_90=Count("pk", filter=past_90),
+            followed_90=Count("pk", filter=past_90 & ~Q(outcome_90="")),
+            employed_90=Count("pk", filter=past_90 & Q(outcome_90__in=EMPLOYMENT_OUTCOMES)),
+        )
+        .order_by("company__name", "company_id")
+    )
+    return [{"company": row.pop("company__name"), **_with_shares(row)} for row in rows]
+
+
+def participant_page(participant: Participant) -> dict:
+    """A participant's page: consents, placements with follow-ups and notes, and per placement and follow-up
+    the flags the template shows buttons by (the models' lifecycle methods), in a fixed number of queries."""
+    today = timezone.localdate()
+    participant = Participant.objects.prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
+    ).get(pk=participant.pk)
+    placements = participant.placements.select_related("company", "offer__work_area").prefetch_related(
+        "follow_ups__notes"
+    )
+    rows = []
+    for placement in placements:
+        follow_ups = [
+            {
+                "follow_up": f,
+                "is_overdue": f.is_overdue(at=today),
+                "can_record": not f.record_blockers(held_on=today, at=today) and f.held_on is None,
+                "can_edit": f.held_on is not None and not participant.registration_blockers(),
+                "earlier_notes": list(f.notes.all())[1:],
+            }
+            for f in placement.follow_ups.all()
+        ]
+        rows.append(
+            {
+                "placement": placement,
+                "can_start": not placement.start_blockers(at=today),
+                "start_blockers": placement.start_blockers(at=today)
+                if placement.status == Placement.Status.PLANNED
+                else [],
+                "can_end": not placement.end_blockers(ended_on=None, at=today),
+                "follow_ups": follow_ups,
+            }
+        )
+    return {
+        "participant": participant,
+        "consents": participant.consents.all(),
+        "placements": rows,
+        "has_consent": participant.has_valid_consent(),
+        "today": today,
+    }
+
+
+def consent_withdraw_preview(participant: Participant) -> dict:
+    """What withdrawing the consent will do, for the confirmation page."""
+    open_placements = participant.placements.filter(status__in=Placement.OPEN_STATUSES).select_related(
+        "company"
+    )
+    return {
+        "to_interrupt": [p for p in open_placements if p.status == Placement.Status.ACTIVE],
+        "to_cancel": [p for p in open_placements if p.status == Placement.Status.PLANNED],
+        "follow_ups_to_cancel": FollowUp.objects.filter(
+            placement__participant=participant, held_on__isnull=True, cancelled_on__isnull=True
+        ).count(),
+        "has_consent": participant.has_valid_consent(),
     }

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from asfportal.core.cache import cached_fragment, data_versions
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, add_to_form
 from companies.models import Company
 
 from . import permissions, selectors, services
@@ -25,6 +26,7 @@ from .forms import (
     PlacementForm,
 )
 from .models import AccessLogEntry, FollowUp, Offer, Participant, Placement
+from .services import AlreadyDone
 
 # --- Company representatives --------------------------------------------------------------------------------
 
@@ -39,7 +41,12 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("follow_ups")
         .order_by("-start_on")
     )
-    return render(request, "placements/offer_list.html", {"offers": offers, "placements": placements})
+    today = timezone.localdate()
+    for placement in placements:
+        for follow_up in placement.follow_ups.all():
+            follow_up.overdue = follow_up.is_overdue(at=today)
+    context = {"offers": offers, "placements": placements}
+    return render(request, "placements/offer_list.html", context)
 
 
 def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -47,19 +54,21 @@ def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     company_id = permissions.require_company(request)
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        key = fields.pop("submission_key", None)
         try:
-            services.offer_save(
-                offer=offer,
-                company=Company.objects.get(pk=company_id),
-                fields=form.cleaned_data,
-                actor=request.user,
-            )
+            services.offer_save(offer=offer, company=Company.objects.get(pk=company_id), fields=fields,
+                                actor=request.user, submission_key=key)  # fmt: skip
+        except AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect("placements:offer-list")
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The places are saved."))
             return redirect("placements:offer-list")
-    return render(request, "placements/offer_form.html", {"form": form, "offer": offer})
+    booked = offer.booked_places(at=timezone.localdate())[0] if offer else 0
+    return render(request, "placements/offer_form.html", {"form": form, "offer": offer, "booked": booked})
 
 
 # --- Coordinators ---------------------------------------------------------------------------------------------
@@ -109,12 +118,15 @@ def participant_create(request: HttpRequest) -> HttpResponse:
             "scope": data.pop("consent_scope"),
             "sus_form_collected": data.pop("sus_form_collected"),
         }
+        key = data.pop("submission_key", None)
         try:
-            participant = services.participant_register(
-                organisation=request.user.organisation, fields=data, consent=consent, actor=request.user
-            )
+            participant = services.participant_register(organisation=request.user.organisation, fields=data,
+                                                        consent=consent, actor=request.user, submission_key=key)  # fmt: skip
+        except AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect("placements:participant-detail", pk=done.result.pk)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(
                 request, _("The participant is registered as %(code)s.") % {"code": participant.code}
@@ -126,16 +138,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = permissions.get_participant(request, pk)
     services.log_access(participant=participant, user=request.user, action="viewed")
-    placements = participant.placements.select_related("company", "offer__work_area").prefetch_related(
-        "follow_ups"
-    )
-    context = {
-        "participant": participant,
-        "consents": participant.consents.select_related("recorded_by"),
-        "placements": placements,
-        "has_consent": services.has_valid_consent(participant),
-    }
-    return render(request, "placements/participant_detail.html", context)
+    return render(request, "placements/participant_detail.html", selectors.participant_page(participant))
 
 
 def participant_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -156,16 +159,36 @@ def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "placements/participant_erase.html", {"participant": participant})
 
 
-@require_POST
+def _withdrawn_message(done: dict[str, int]) -> str:
+    """What withdrawing the consent did, for the coordinator to see."""
+    parts = [_("The consent is withdrawn; nothing more will be registered.")]
+    if n := done["interrupted"]:
+        parts.append(ngettext("%(n)s active placement was interrupted (consent withdrawn).",
+                              "%(n)s active placements were interrupted (consent withdrawn).", n) % {"n": n})  # fmt: skip
+    if n := done["cancelled"]:
+        parts.append(ngettext("%(n)s planned placement was cancelled.",
+                              "%(n)s planned placements were cancelled.", n) % {"n": n})  # fmt: skip
+    if n := done["follow_ups_cancelled"]:
+        parts.append(ngettext("%(n)s follow-up not yet held was cancelled.",
+                              "%(n)s follow-ups not yet held were cancelled.", n) % {"n": n})  # fmt: skip
+    return " ".join(parts)
+
+
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first, naming what will happen to the placements and follow-ups; the POST carries it through."""
     participant = permissions.get_participant(request, pk)
-    try:
-        services.consent_withdraw(participant=participant, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The consent is withdrawn; nothing more will be registered."))
-    return redirect("placements:participant-detail", pk=participant.pk)
+    if request.method == "POST":
+        try:
+            done = services.consent_withdraw(participant=participant, actor=request.user)
+        except AlreadyDone as already:
+            messages.info(request, already.message)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _withdrawn_message(done))
+        return redirect("placements:participant-detail", pk=participant.pk)
+    context = {"participant": participant, **selectors.consent_withdraw_preview(participant)}
+    return render(request, "placements/consent_withdraw.html", context)
 
 
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -176,8 +199,11 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         offer = data.pop("offer")
         try:
             services.placement_create(participant=participant, offer=offer, fields=data, actor=request.user)
+        except AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect("placements:participant-detail", pk=participant.pk)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The placement is planned."))
             return redirect("placements:participant-detail", pk=participant.pk)
@@ -189,6 +215,8 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
     placement = permissions.get_placement_for_coordinator(request, pk)
     try:
         services.placement_start(placement=placement, actor=request.user)
+    except AlreadyDone as done:
+        messages.info(request, done.message)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -206,27 +234,51 @@ def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
             services.placement_end(
                 placement=placement, fields=data, interrupted=interrupted, actor=request.user
             )
+        except AlreadyDone as done:
+            # The second click of a double click: the first ended it; show that, not an error.
+            messages.info(request, done.message)
+            return redirect("placements:participant-detail", pk=placement.participant_id)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The placement has ended. A follow-up is due 90 days after the end."))
             return redirect("placements:participant-detail", pk=placement.participant_id)
-    return render(request, "placements/placement_end.html", {"form": form, "placement": placement})
+    elif placement.is_finished:
+        messages.info(request, _("The placement has already ended."))
+        return redirect("placements:participant-detail", pk=placement.participant_id)
+    blockers = placement.end_blockers(ended_on=None, at=timezone.localdate())
+    return render(request, "placements/placement_end.html", {"form": form, "placement": placement,
+                                                              "end_blockers": blockers})  # fmt: skip
 
 
 def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records a follow-up, or changes a recorded one: the earlier texts stay listed on the page."""
     follow_up = permissions.get_follow_up_for_coordinator(request, pk)
     after_90 = follow_up.kind == FollowUp.Kind.AFTER_90_DAYS
-    form = FollowUpForm(request.POST or None, after_90_days=after_90)
+    notes = list(follow_up.notes.select_related("written_by"))
+    initial = {"version": len(notes)}
+    if follow_up.held_on:
+        initial |= {
+            "held_on": follow_up.held_on,
+            "note": follow_up.note,
+            "outcome_90": follow_up.placement.outcome_90,
+        }
+    form = FollowUpForm(request.POST or None, after_90_days=after_90, initial=initial)
+    detail = redirect("placements:participant-detail", pk=follow_up.placement.participant_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_record(follow_up=follow_up, actor=request.user, **form.cleaned_data)
+        except AlreadyDone as done:
+            messages.info(request, done.message)
+            return detail
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The follow-up is recorded."))
-            return redirect("placements:participant-detail", pk=follow_up.placement.participant_id)
-    return render(request, "placements/follow_up_form.html", {"form": form, "follow_up": follow_up})
+            return detail
+    blockers = follow_up.record_blockers(held_on=timezone.localdate(), at=timezone.localdate())
+    context = {"form": form, "follow_up": follow_up, "notes": notes, "record_blockers": blockers}
+    return render(request, "placements/follow_up_form.html", context)
 
 
 def access_log(request: HttpRequest) -> HttpResponse:
@@ -245,5 +297,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
-    data = selectors.placement_figures(organisation_id=request.user.organisation_id, year=year)
+    data = selectors.placement_figures(
+        organisation_id=request.user.organisation_id, year=year, today=timezone.localdate()
+    )
     return render(request, "placements/figures.html", {"figures": data})

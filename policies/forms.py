@@ -10,10 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
 
-from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Indicator, Milestone, Policy
+from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Goal, Indicator, Milestone, Policy
 
 
-class ContactForm(forms.ModelForm):
+class ShapeOnlyModelForm(ModelLimitsMixin, forms.ModelForm):
+    """Checks the shape of the input only. The model's rules (constraints, clean(), the personnummer guard) run
+    once, in the service's full_clean, whose errors the view puts beside the fields (core.exceptions.add_to_form);
+    a copy here would refuse a double click the service answers with the row already saved."""
+
+    def _post_clean(self):
+        pass
+
+
+class ContactForm(ShapeOnlyModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "responsibility", "email", "phone"]
@@ -23,7 +32,7 @@ class ContactForm(forms.ModelForm):
         self.helper = submit_helper(_("Save contact person"))
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(ShapeOnlyModelForm):
     class Meta:
         model = Policy
         fields = ["title", "status", "adopted_by", "adopted_on", "review_on", "text", "document"]
@@ -32,7 +41,12 @@ class PolicyForm(forms.ModelForm):
             "review_on": forms.DateInput(attrs={"type": "date"}),
             "text": forms.Textarea(attrs={"rows": 12}),
         }
-        help_texts = {"text": _("Markdown: # headings, *emphasis*, lists. Scripts and HTML are removed.")}
+        help_texts = {
+            "text": _(
+                "Markdown: # headings (under the policy's title), *emphasis*, lists and links. Scripts, HTML and "
+                "images are removed."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +58,7 @@ class PolicyForm(forms.ModelForm):
         return check_document(self.cleaned_data.get("document"), max_bytes=20 * 1024 * 1024)
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ShapeOnlyModelForm):
     goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("One goal per line; new lines add goals."))  # fmt: skip
 
@@ -62,7 +76,7 @@ class PlanForm(forms.ModelForm):
         return [line.strip()[:300] for line in self.cleaned_data["goals"].splitlines() if line.strip()]
 
 
-class ActivityForm(ModelLimitsMixin, forms.ModelForm):
+class ActivityForm(ShapeOnlyModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -84,9 +98,15 @@ class ActivityForm(ModelLimitsMixin, forms.ModelForm):
         self.fields["responsible_organisation"].initial = plan.organisation_id
         self.helper = submit_helper(_("Save activity"))
 
-    def _post_clean(self):
-        # The service checks the rules (guardrails, goal of this plan) and saves.
-        pass
+
+class GoalForm(ShapeOnlyModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Rename the goal"))
 
 
 class ProgressForm(forms.Form):
@@ -109,7 +129,7 @@ class ReportRequestForm(forms.Form):
         self.helper = submit_helper(_("Generate the annual report"))
 
 
-class ContractTotalForm(forms.ModelForm):
+class ContractTotalForm(ShapeOnlyModelForm):
     class Meta:
         model = ContractTotal
         fields = ["year", "total_value"]
@@ -124,10 +144,6 @@ class ContractTotalForm(forms.ModelForm):
         # Shown beside the report form, whose button has the default id.
         self.helper = submit_helper(_("Save the contract value"), css_id="submit-id-contract-total")
 
-    def validate_unique(self):
-        # Saving a year again replaces its figure (the service updates the existing row).
-        pass
-
 
 class ActualsField(forms.CharField):
     """Yearly actual values typed as "2025: 7, 2026: 9,5" and kept as {"2025": 7, "2026": 9.5}; a comma followed
@@ -137,6 +153,12 @@ class ActualsField(forms.CharField):
         if isinstance(value, dict):
             return ", ".join(f"{year}: {number}" for year, number in sorted(value.items()))
         return value
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != (initial or {})
+        except ValidationError:
+            return True
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -149,11 +171,16 @@ class ActualsField(forms.CharField):
                 number = Decimal(match[2].replace(" ", "").replace(",", "."))
             except InvalidOperation as error:  # pragma: no cover - the pattern only lets numbers through
                 raise ValidationError(_("Write each value as year: value, for example 2025: 12.")) from error
+            if match[1] in actuals:
+                # A year given twice is a typo: keeping either value silently would report a figure no one chose.
+                raise ValidationError(
+                    _("The year %(year)s is given twice; give one value for each year.") % {"year": match[1]}
+                )
             actuals[match[1]] = int(number) if number == number.to_integral_value() else float(number)
         return actuals
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ShapeOnlyModelForm):
     actuals = ActualsField(label=_("Actual values per year"), required=False, max_length=500,
                            help_text=_("For example 2025: 12, 2026: 15"))  # fmt: skip
 
@@ -161,8 +188,11 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = ["name", "baseline", "target", "kolada_id", "actuals"]
 
+    def clean_kolada_id(self) -> str:
+        return self.cleaned_data["kolada_id"].strip().upper()
 
-class MilestoneForm(forms.ModelForm):
+
+class MilestoneForm(ShapeOnlyModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on"]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from asfportal.accounts.models import Organisation
 from asfportal.accounts.selectors import area_municipality_ids
 from companies.selectors import asf_figures
-from placements.selectors import placement_figures
+from placements.selectors import company_placement_records, placement_figures
 from procurement.selectors import procurement_figures
 
 from .models import ActionPlan, Activity, ContractTotal
@@ -48,6 +48,8 @@ SIGNAL_LABELS = {
     "on_track": gettext_lazy("On track"),
     "at_risk": gettext_lazy("At risk"),
     "late": gettext_lazy("Late"),
+    "postponed": gettext_lazy("Postponed"),
+    "cancelled": gettext_lazy("Cancelled"),
 }
 
 
@@ -71,7 +73,7 @@ def _year_figures(organisation: Organisation, municipality_ids: list[int], year:
         year=year,
         as_of=as_of_date(year, today),
     )
-    placements = placement_figures(organisation_id=organisation.pk, year=year)
+    placements = placement_figures(organisation_id=organisation.pk, year=year, today=today)
     procurement = procurement_figures(buyer_id=organisation.pk, year=year)
     total = ContractTotal.objects.filter(organisation=organisation, year=year).values_list(
         "total_value", flat=True
@@ -86,8 +88,14 @@ def _year_figures(organisation: Organisation, municipality_ids: list[int], year:
             "active": placements["active"],
             "employed": placements["employed"],
             "employment_share": placements["employment_share"],
+            "past_90": placements["past_90"],
+            "followed_90": placements["followed_90"],
+            "employed_90": placements["employed_90"],
+            "employment_share_90": placements["employment_share_90"],
             "average_days": placements["average_days"],
             "outcomes": [[str(label), n] for label, n in placements["outcomes"]],
+            # Per company (README, "Figures": plantskola), names and counts only.
+            "by_company": company_placement_records(organisation_id=organisation.pk, year=year, today=today),
         },
         "procurement": {
             **{f"published_{key}": n for key, n in procurement["published"].items()},
@@ -322,6 +330,13 @@ def render_xlsx(report) -> bytes:
     for label, n in placements["outcomes"]:
         outcomes.append([label, n])
     outcomes.column_dimensions["A"].width = 40
+    by_company = workbook.create_sheet(_("Placements per company")[:31])
+    by_company.append([_("Company"), _("Ended"), _("Into paid work at the end"), _("Share (%)"),
+                       _("Followed up after 90 days"), _("In paid work after 90 days"), _("Share (%)")])  # fmt: skip
+    for row in placements.get("by_company", []):
+        by_company.append([row["company"], row["ended"], row["employed"], row["employment_share"],
+                           row["followed_90"], row["employed_90"], row["employment_share_90"]])  # fmt: skip
+    by_company.column_dimensions["A"].width = 40
 
     activities = workbook.create_sheet(_("Activities")[:31])
     activities.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import markdown
@@ -14,10 +15,19 @@ from .models import ActionPlan, Activity, ContactPerson, PartnerRole, Policy
 
 SIGNAL_ORDER = {"on_track": 0, "at_risk": 1, "late": 2}
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+# No images at all: an external one would tell another server who reads the policy (and when), and a policy
+# attaches its pictures in the PDF.
+_POLICY_TAGS = nh3.ALLOWED_TAGS - {"img"}
+
 
 def render_markdown(text: str) -> str:
-    """Markdown to HTML with everything unsafe removed (no script, no event handlers, no javascript: links)."""
-    return nh3.clean(markdown.markdown(text or "", extensions=["sane_lists"]))
+    """Markdown to HTML with everything unsafe removed (no script, no event handlers, no javascript: links, no
+    images), its headings one level under the page's own h1 (the policy's title), so a "# Heading" cannot add a
+    second h1."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", html)
+    return nh3.clean(html, tags=_POLICY_TAGS)
 
 
 def organisation_page(*, organisation: Organisation) -> dict:
@@ -46,9 +56,13 @@ def plan_progress(*, plan: ActionPlan, today: date) -> dict:
         groups.setdefault(activity.goal_id, []).append(activity)
 
     def summary(items: list[Activity]) -> tuple[int, str]:
+        # Cancelled work does not count towards progress; postponed work counts (it is still to be done), but
+        # neither gives the goal a traffic light.
         counting = [a for a in items if a.status != Activity.Status.CANCELLED]
         percent = round(sum(a.percent for a in counting) / len(counting)) if counting else 0
-        light = max((a.light for a in counting), key=SIGNAL_ORDER.get, default="on_track")
+        running = [a for a in counting if a.light in SIGNAL_ORDER]
+        paused = counting[0].light if counting else items[0].light if items else "on_track"
+        light = max((a.light for a in running), key=SIGNAL_ORDER.get, default=paused)
         return percent, light
 
     goals = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +16,7 @@ from asfportal.accounts.models import Organisation, Role, User
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise
 from asfportal.core.notifications import notify
+from asfportal.core.personal_data import normalise_swedish_phone_number
 
 from .models import (
     ActionPlan,
@@ -28,130 +30,228 @@ from .models import (
     Policy,
     ProgressNote,
 )
+from .models.plans import FORBUND_FORBIDDEN  # noqa: F401 - the seed commands choose categories with it
 
-# What Nationella rådet's guidance rules out for a samordningsförbund (Finsam 2003:1210; domain notes §3, S2):
-# no cash grants to individual businesses, no starting or developing ASF, no membership in an ASF or an interest
-# organisation, no financing of competence development for ASF staff.
-FORBUND_FORBIDDEN = {
-    Activity.Category.CASH_GRANT: _(
-        "A samordningsförbund may not give cash grants to individual businesses; fund an insats with at least two "
-        "parties instead."
-    ),
-    Activity.Category.START_OR_DEVELOP_ASF: _(
-        "A samordningsförbund may not start or develop ASF; route such work to Coompanion or the municipality's "
-        "business development."
-    ),
-    Activity.Category.MEMBERSHIP: _(
-        "A samordningsförbund may not be a member of an ASF or an interest organisation such as Skoopi."
-    ),
-    Activity.Category.STAFF_COMPETENCE: _(
-        "A samordningsförbund may not finance competence or business development for ASF staff."
-    ),
-}
+
+def _idempotent_create(instance, *, natural_key: dict[str, Any], fields: dict[str, Any]):
+    """Save a new row, unless the same row is already there under its natural key (a double click, a resubmitted
+    form, two tabs): then the one already saved is the result, as the person asked for it once. A row with the
+    same key but other content is refused by full_clean with the constraint's message on its field."""
+    model = type(instance)
+    existing = model.objects.filter(**natural_key).first()
+    if existing is not None and all(getattr(existing, name) == value for name, value in fields.items()):
+        return existing, False
+    clean_or_raise(instance)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin makes only this insert fail
+            instance.save()
+    except IntegrityError:
+        existing = model.objects.filter(**natural_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return instance, True
+
+
+def _assign(instance, fields: dict[str, Any]):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return instance
 
 
 @transaction.atomic
 def contact_save(
     *, contact: ContactPerson | None, organisation: Organisation, fields: dict, actor: User
 ) -> ContactPerson:
-    contact = contact or ContactPerson(organisation=organisation)
-    for name, value in fields.items():
-        setattr(contact, name, value)
+    """Add or change a contact person (public on the organisation's page); the phone is stored as people read it.
+    Adding the same person twice gives the one already there."""
+    fields = dict(fields)
+    if fields.get("phone"):
+        try:
+            fields["phone"] = normalise_swedish_phone_number(fields["phone"])
+        except ValidationError as error:
+            raise DomainError(field_errors={"phone": error.messages}) from error
+    if contact is None:
+        contact = _assign(ContactPerson(organisation=organisation), fields)
+        key = {"organisation": organisation, "name": contact.name, "responsibility": contact.responsibility}
+        contact, created = _idempotent_create(contact, natural_key=key, fields=fields)
+        if created:
+            audit(actor, "policies.contact.saved", contact, created=True)
+        return contact
+    contact = _assign(ContactPerson.objects.select_for_update().get(pk=contact.pk), fields)
     clean_or_raise(contact)
     contact.save()
-    audit(actor, "policies.contact.saved", contact)
+    audit(actor, "policies.contact.saved", contact, created=False)
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: ContactPerson, actor: User) -> None:
-    audit(actor, "policies.contact.deleted", contact)
+    """Remove a contact person (the page asked for confirmation); removing one already gone does nothing."""
+    contact = ContactPerson.objects.select_for_update().filter(pk=contact.pk).first()
+    if contact is None:
+        return
+    audit(actor, "policies.contact.deleted", contact, responsibility=contact.responsibility)
     contact.delete()
+
+
+def _raise_on_status(reasons: list[str]) -> None:
+    if reasons:
+        raise DomainError(field_errors={"status": reasons})
 
 
 @transaction.atomic
 def policy_save(*, policy: Policy | None, organisation: Organisation, fields: dict, actor: User) -> Policy:
-    """Save a policy; an adopted one needs the adopting body and date (and is then public)."""
-    policy = policy or Policy(organisation=organisation)
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    if policy.status == Policy.Status.ADOPTED and not (policy.adopted_by and policy.adopted_on):
-        raise DomainError(_("An adopted policy needs the body that adopted it and the date."))
-    if policy.review_on and policy.adopted_on and policy.review_on <= policy.adopted_on:
-        raise DomainError(_("The review date must come after the adoption date."))
+    """Save a policy; the model decides which status it may move to and what an adopted (public) policy needs.
+    Saving the same new draft twice gives the one already there."""
+    if fields.get("document") is False:  # the form's "clear" box
+        fields = {**fields, "document": ""}
+    if policy is None:
+        policy = _assign(Policy(organisation=organisation), fields)
+        _raise_on_status(Policy(status=Policy.Status.DRAFT).status_change_blockers(to=policy.status))
+        key = {"organisation": organisation, "title": policy.title, "status": policy.status}
+        policy, created = _idempotent_create(policy, natural_key=key, fields=fields)
+        if created:
+            audit(actor, "policies.policy.saved", policy, status=policy.status)
+        return policy
+    stored = Policy.objects.select_for_update().get(pk=policy.pk)
+    _raise_on_status(stored.status_change_blockers(to=fields.get("status", stored.status)))
+    policy = _assign(stored, fields)
     clean_or_raise(policy)
     policy.save()
     audit(actor, "policies.policy.saved", policy, status=policy.status)
     return policy
 
 
+def _activities_outside(plan: ActionPlan) -> list[str]:
+    outside = plan.activities.exclude(start_on__year__gte=plan.start_year, end_on__year__lte=plan.end_year)
+    return list(outside.values_list("title", flat=True)[:5])
+
+
 @transaction.atomic
 def plan_save(
     *, plan: ActionPlan | None, organisation: Organisation, fields: dict, goals: list[str], actor: User
 ) -> ActionPlan:
-    plan = plan or ActionPlan(organisation=organisation)
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    if plan.policy_id and plan.policy.organisation_id != organisation.pk:
-        raise DomainError(_("Link the plan to one of your own organisation's policies."))
-    clean_or_raise(plan)
-    plan.save()
+    """Add or change a plan and add the goals named that it lacks. Its years must still hold every activity.
+    Saving the same new plan twice gives the one already there."""
+    fields = {**fields}
+    if fields.get("policy") is not None and fields["policy"].organisation_id != organisation.pk:
+        raise DomainError(
+            field_errors={"policy": [_("Link the plan to one of your own organisation's policies.")]}
+        )
+    if plan is None:
+        plan = _assign(ActionPlan(organisation=organisation), fields)
+        key = {"organisation": organisation, "title": plan.title, "start_year": plan.start_year}
+        plan, changed = _idempotent_create(plan, natural_key=key, fields=fields)
+    else:
+        plan, changed = _assign(ActionPlan.objects.select_for_update().get(pk=plan.pk), fields), True
+        clean_or_raise(plan)
+        if titles := _activities_outside(plan):
+            message = _("Activities lie outside these years: %(titles)s. Move them first.")
+            raise DomainError(field_errors={"start_year": [message % {"titles": ", ".join(titles)}]})
+        plan.save()
     existing = {goal.title for goal in plan.goals.all()}
     added = []
-    for order, title in enumerate(goals, start=1):
+    for order, title in enumerate(dict.fromkeys(goals), start=len(existing) + 1):
         if title not in existing:
-            Goal.objects.create(plan=plan, title=title, order=order)
+            goal = Goal(plan=plan, title=title, order=order)
+            clean_or_raise(goal)
+            goal.save()
             added.append(title)
-    # Goals are made only here, so the plan's entry says which were added.
-    audit(actor, "policies.plan.saved", plan, goals_added=added)
+    if changed or added:
+        audit(actor, "policies.plan.saved", plan, goals_added=added)
     return plan
 
 
-def check_guardrails(*, organisation: Organisation, category: str) -> None:
-    """Refuse what a samordningsförbund may not do; other kinds of organisation are not limited."""
-    if organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND and category in FORBUND_FORBIDDEN:
-        raise DomainError(str(FORBUND_FORBIDDEN[category]))
+@transaction.atomic
+def goal_save(*, goal: Goal, title: str, actor: User) -> Goal:
+    """Rename a goal of a plan (names are unique within the plan)."""
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    before, goal.title = goal.title, title.strip()
+    clean_or_raise(goal)
+    goal.save(update_fields=["title", "updated_at"])
+    audit(actor, "policies.goal.renamed", goal, plan=goal.plan_id, before=before)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, actor: User) -> int:
+    """Remove a goal (the page asked for confirmation); its activities stay in the plan without a goal. Returns
+    how many activities lost their goal; removing one already gone does nothing."""
+    goal = Goal.objects.select_for_update().filter(pk=goal.pk).first()
+    if goal is None:
+        return 0
+    orphans = goal.activities.update(goal=None)
+    audit(actor, "policies.goal.deleted", goal, plan=goal.plan_id, activities_without_goal=orphans)
+    goal.delete()
+    return orphans
 
 
 @transaction.atomic
 def activity_save(
     *, activity: Activity | None, plan: ActionPlan, fields: dict[str, Any], actor: User
 ) -> Activity:
-    """Add or change an activity; the samordningsförbund guardrails apply, and a publicly employed supervisor needs
-    a logged reason to go ahead (Skoopi reads it as a conflict with independence, criterion 4)."""
-    check_guardrails(organisation=plan.organisation, category=fields.get("category", Activity.Category.OTHER))
-    if fields.get("public_supervisor") and not (fields.get("override_reason") or "").strip():
-        raise DomainError(
-            _(
-                "A supervisor employed by a public body may conflict with the ASF's independence. Give a reason to go ahead."
-            )
-        )
+    """Add or change an activity. The model's guardrails apply: what a samordningsförbund may not fund is
+    refused, and an "Other" activity that names it, or a publicly employed supervisor, is held until a reason is
+    given, which is logged. Saving the same new activity twice gives the one already there."""
     if fields.get("goal") is not None and fields["goal"].plan_id != plan.pk:
-        raise DomainError(_("Choose a goal of this plan."))
-    activity = activity or Activity(plan=plan)
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    clean_or_raise(activity)
-    activity.save()
-    audit(actor, "policies.activity.saved", activity, override=activity.override_reason or None)
+        raise DomainError(field_errors={"goal": [_("Choose a goal of this plan.")]})
+    if activity is None:
+        activity = _assign(Activity(plan=plan), fields)
+    else:
+        activity = _assign(Activity.objects.select_for_update().get(pk=activity.pk, plan=plan), fields)
+    activity.plan = plan
+    if errors := activity.guardrail_errors(organisation_kind=plan.organisation.kind):
+        raise DomainError(field_errors=errors)
+    held = (
+        activity.named_forbidden_kinds()
+        if plan.organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND
+        else []
+    )
+    if activity.pk is None:
+        key = {"plan": plan, "title": activity.title, "start_on": activity.start_on}
+        activity, created = _idempotent_create(activity, natural_key=key, fields=fields)
+        if not created:
+            return activity
+    else:
+        clean_or_raise(activity)
+        activity.save()
+    audit(actor, "policies.activity.saved", activity, override=activity.override_reason or None,
+          held_for=held or None)  # fmt: skip
     return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, actor: User) -> None:
+    """Remove an activity with its indicators, milestones and notes (the page asked for confirmation); the audit
+    entry keeps its title and plan. Removing one already gone does nothing."""
+    activity = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if activity is None:
+        return
+    audit(actor, "policies.activity.deleted", activity, plan=activity.plan_id, status=activity.status,
+          notes=activity.notes.count())  # fmt: skip
+    activity.delete()
 
 
 @transaction.atomic
 def progress_record(
     *, activity: Activity, text: str, status: str, progress: int | None, actor: User
 ) -> ProgressNote:
-    """A dated progress note, optionally moving the activity's status and progress."""
-    if not text.strip():
-        raise DomainError(_("Write what has happened."))
+    """A dated progress note, optionally moving the activity's status and progress. Without a new progress, a
+    move to done or planned lets the status decide it (100 % or 0 %)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     activity.status = status or activity.status
-    activity.progress = progress if progress is not None else activity.progress
+    if progress is not None:
+        activity.progress = progress
+    elif activity.status in (Activity.Status.DONE, Activity.Status.PLANNED):
+        activity.progress = None
+    note = ProgressNote(activity=activity, noted_on=timezone.localdate(), text=text.strip(), author=actor)
+    if not note.text:
+        raise DomainError(field_errors={"text": [_("Write what has happened.")]})
     clean_or_raise(activity)
+    clean_or_raise(note)
     activity.save(update_fields=["status", "progress", "updated_at"])
-    note = ProgressNote.objects.create(
-        activity=activity, noted_on=timezone.localdate(), text=text, author=actor
-    )
+    note.save()
     audit(actor, "policies.activity.progress", activity, status=activity.status)
     return note
 
@@ -163,9 +263,9 @@ def activity_followup_save(
     """Add, change and remove an activity's indicators and milestones in one go (all or nothing).
 
     Rows are cleaned form data: "id" is an existing row of this activity or None, "DELETE" removes it; empty new
-    rows are skipped."""
-    for model, rows in ((Indicator, indicators), (Milestone, milestones)):
-        for row in rows:
+    rows are skipped. A row's error is raised with its list and position, "indicators-0-name"."""
+    for prefix, model, rows in (("indicators", Indicator, indicators), ("milestones", Milestone, milestones)):
+        for index, row in enumerate(rows):
             row = dict(row)
             instance, delete = row.pop("id", None), row.pop("DELETE", False)
             if instance is not None and instance.activity_id != activity.pk:
@@ -176,14 +276,13 @@ def activity_followup_save(
                 continue
             if instance is None and not any(value not in (None, "", {}) for value in row.values()):
                 continue
-            instance = instance or model(activity=activity)
-            for name, value in row.items():
-                setattr(instance, name, value)
-            clean_or_raise(instance)
+            instance = _assign(instance or model(activity=activity), row)
+            try:
+                clean_or_raise(instance)
+            except DomainError as error:
+                errors = {f"{prefix}-{index}-{field}": texts for field, texts in error.field_errors.items()}
+                raise DomainError(error.reasons, field_errors=errors) from error
             instance.save()
-    for milestone in activity.milestones.all():
-        if milestone.done_on and milestone.done_on > timezone.localdate():
-            raise DomainError(_("A milestone cannot be done on a future date."))
     audit(actor, "policies.activity.followup_saved", activity)
 
 

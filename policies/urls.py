@@ -16,6 +16,10 @@ urlpatterns = [
     path("styrning/handlingsplaner/ny/", views.plan_edit, name="plan-create"),
     path("styrning/handlingsplaner/<int:pk>/", views.plan_manage, name="plan-manage"),
     path("styrning/handlingsplaner/<int:pk>/redigera/", views.plan_edit, name="plan-edit"),
+    path("styrning/handlingsplaner/<int:plan_pk>/mal/<int:pk>/", views.goal_edit, name="goal-edit"),
+    path(
+        "styrning/handlingsplaner/<int:plan_pk>/mal/<int:pk>/ta-bort/", views.goal_delete, name="goal-delete"
+    ),
     path(
         "styrning/handlingsplaner/<int:plan_pk>/aktiviteter/ny/", views.activity_edit, name="activity-create"
     ),
@@ -23,6 +27,11 @@ urlpatterns = [
         "styrning/handlingsplaner/<int:plan_pk>/aktiviteter/<int:pk>/",
         views.activity_edit,
         name="activity-edit",
+    ),
+    path(
+        "styrning/handlingsplaner/<int:plan_pk>/aktiviteter/<int:pk>/ta-bort/",
+        views.activity_delete,
+        name="activity-delete",
     ),
     path("styrning/aktiviteter/<int:pk>/framsteg/", views.activity_progress, name="activity-progress"),
     path("styrning/aktiviteter/<int:pk>/uppfoljning/", views.activity_followup, name="activity-followup"),

@@ -7,18 +7,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from asfportal.accounts.models import Organisation
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, add_to_form
 
 from . import permissions, selectors, services
 from .forms import (
     ActivityForm,
     ContactForm,
     ContractTotalForm,
+    GoalForm,
     IndicatorFormSet,
     MilestoneFormSet,
     PlanForm,
@@ -26,7 +27,7 @@ from .forms import (
     ProgressForm,
     ReportRequestForm,
 )
-from .models import ActionPlan, AnnualReport, Policy
+from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Goal, Policy
 
 # --- The public ------------------------------------------------------------------------------------------------
 
@@ -90,22 +91,38 @@ def steering(request: HttpRequest) -> HttpResponse:
                 contact=None, organisation=organisation, fields=form.cleaned_data, actor=request.user
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The contact person is added."))
             return redirect("policies:steering")
     context = {**selectors.organisation_page(organisation=organisation), "form": form}
-    context["policies"] = list(organisation.asf_policies.all())
+    today = timezone.localdate()
+    context["policies"] = [(p, p.review_due(today=today)) for p in organisation.asf_policies.all()]
     context["plans"] = list(organisation.action_plans.all())
     return render(request, "policies/steering.html", context)
 
 
-@require_POST
+def _already_removed(request: HttpRequest, model, pk: int, text: str, to: str, *args) -> HttpResponse | None:
+    """A second click on a remove button finds the row gone: say that it is removed instead of a 404. Only a row
+    that no longer exists at all counts (anyone else's is still a 404 from the permission helper)."""
+    if model.objects.filter(pk=pk).exists():
+        return None
+    messages.info(request, text)
+    return redirect(to, *args)
+
+
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), removes on the confirming POST."""
+    permissions.require_coordinator(request)
+    text = _("The contact person is already removed.")
+    if gone := _already_removed(request, ContactPerson, pk, text, "policies:steering"):
+        return gone
     contact = permissions.get_contact(request, pk)
-    services.contact_delete(contact=contact, actor=request.user)
-    messages.success(request, _("The contact person is removed."))
-    return redirect("policies:steering")
+    if request.method == "POST":
+        services.contact_delete(contact=contact, actor=request.user)
+        messages.success(request, _("The contact person is removed."))
+        return redirect("policies:steering")
+    return render(request, "policies/contact_delete.html", {"contact": contact})
 
 
 def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -121,7 +138,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=request.user,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The policy is saved."))
             return redirect("policies:steering")
@@ -141,7 +158,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 plan=plan, organisation=organisation, fields=data, goals=goals, actor=request.user
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The action plan is saved."))
             return redirect("policies:plan-manage", pk=plan.pk)
@@ -151,7 +168,38 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def plan_manage(request: HttpRequest, pk: int) -> HttpResponse:
     plan = permissions.get_plan(request, pk)
     context = selectors.plan_progress(plan=plan, today=timezone.localdate())
-    return render(request, "policies/plan_manage.html", context)
+    return render(request, "policies/plan_manage.html", {**context, "manage": True})
+
+
+def goal_edit(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Rename a goal; the page also offers to remove it."""
+    plan = permissions.get_plan(request, plan_pk)
+    goal = get_object_or_404(Goal, pk=pk, plan=plan)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_save(goal=goal, title=form.cleaned_data["title"], actor=request.user)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The goal is renamed."))
+            return redirect("policies:plan-manage", pk=plan.pk)
+    return render(request, "policies/goal_form.html", {"form": form, "plan": plan, "goal": goal})
+
+
+def goal_delete(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Asks first (GET, saying how many activities lose the goal), removes on the confirming POST."""
+    plan = permissions.get_plan(request, plan_pk)
+    text = _("The goal is already removed.")
+    if gone := _already_removed(request, Goal, pk, text, "policies:plan-manage", plan.pk):
+        return gone
+    goal = get_object_or_404(Goal, pk=pk, plan=plan)
+    if request.method == "POST":
+        services.goal_delete(goal=goal, actor=request.user)
+        messages.success(request, _("The goal is removed; its activities remain in the plan."))
+        return redirect("policies:plan-manage", pk=plan.pk)
+    context = {"plan": plan, "goal": goal, "activities": goal.activities.count()}
+    return render(request, "policies/goal_delete.html", context)
 
 
 def activity_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) -> HttpResponse:
@@ -164,11 +212,27 @@ def activity_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) -> 
         try:
             services.activity_save(activity=activity, plan=plan, fields=form.cleaned_data, actor=request.user)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The activity is saved."))
             return redirect("policies:plan-manage", pk=plan.pk)
-    return render(request, "policies/activity_form.html", {"form": form, "plan": plan, "activity": activity})
+    guardrails = plan.organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND
+    context = {"form": form, "plan": plan, "activity": activity, "forbund_guardrails": guardrails}
+    return render(request, "policies/activity_form.html", context)
+
+
+def activity_delete(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Asks first (GET), removes the activity with its follow-up on the confirming POST (audited)."""
+    plan = permissions.get_plan(request, plan_pk)
+    text = _("The activity is already removed.")
+    if gone := _already_removed(request, Activity, pk, text, "policies:plan-manage", plan.pk):
+        return gone
+    activity = get_object_or_404(Activity, pk=pk, plan=plan)
+    if request.method == "POST":
+        services.activity_delete(activity=activity, actor=request.user)
+        messages.success(request, _("The activity is removed."))
+        return redirect("policies:plan-manage", pk=plan.pk)
+    return render(request, "policies/activity_delete.html", {"plan": plan, "activity": activity})
 
 
 def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -180,7 +244,7 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.progress_record(activity=activity, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The progress is recorded."))
             return redirect("policies:plan-manage", pk=activity.plan_id)
@@ -201,17 +265,32 @@ def activity_followup(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_followup_save(
                 activity=activity,
-                indicators=[row for row in indicators.cleaned_data if row],
-                milestones=[row for row in milestones.cleaned_data if row],
+                indicators=indicators.cleaned_data,
+                milestones=milestones.cleaned_data,
                 actor=request.user,
             )
         except DomainError as error:
-            errors.append(error.message)
+            errors = _rows_errors(error, {"indicators": indicators, "milestones": milestones})
         else:
             messages.success(request, _("Indicators and milestones are saved."))
             return redirect("policies:plan-manage", pk=activity.plan_id)
     context = {"activity": activity, "indicators": indicators, "milestones": milestones, "errors": errors}
     return render(request, "policies/activity_followup.html", context)
+
+
+def _rows_errors(error: DomainError, formsets: dict) -> list[str]:
+    """Put a row's error ("indicators-0-name") beside its field in the formset; return what belongs to none."""
+    rest = list(error.reasons)
+    for key, texts in error.field_errors.items():
+        prefix, _dash, tail = key.partition("-")
+        index, _dash, field = tail.partition("-")
+        forms = formsets[prefix].forms if prefix in formsets else []
+        if index.isdigit() and int(index) < len(forms) and field in forms[int(index)].fields:
+            for text in texts:
+                forms[int(index)].add_error(field, text)
+        else:
+            rest.extend(texts)
+    return rest
 
 
 # --- The annual report -----------------------------------------------------------------------------------------
@@ -240,7 +319,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                         organisation=organisation, year=form.cleaned_data["year"], actor=request.user
                     )
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_to_form(form, error)
             else:
                 if is_total:
                     messages.success(request, _("The contract value is saved."))
@@ -262,7 +341,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     report = permissions.get_report(request, pk)
     context = {"report": report}
-    if report.status == AnnualReport.Status.DONE:
+    if report.is_done:
         # A generated report never changes, so its rendered body is kept for a day (a large plan renders slowly).
         context["body"] = cached_fragment(
             ("annual-report", report.pk, report.generated_at.isoformat()),

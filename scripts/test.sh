@@ -41,6 +41,8 @@ if [ "${TEST_STATIC_CHECKS:-1}" != 0 ] || [ -n "${CI:-}" ]; then
   echo "==> static checks"
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+  # The one-way imports between the apps (contracts in pyproject.toml, [tool.importlinter]).
+  .venv/bin/lint-imports --no-cache
   .venv/bin/python manage.py check
   .venv/bin/python manage.py makemigrations --check --dry-run
 fi

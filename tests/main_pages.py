@@ -245,6 +245,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         "policies": {
             "org": orebro.pk,
             "plan": plan.pk,
+            "goal": plan.goals.order_by("pk").first().pk,
             "activity": plan.activities.order_by("pk").first().pk,
             "contact": ContactPerson.objects.filter(organisation=orebro).first().pk,
             "adopted_policy": Policy.objects.filter(organisation=orebro, status="adopted").first().pk,

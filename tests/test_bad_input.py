@@ -225,11 +225,17 @@ class World:
         from policies.models import ActionPlan, Goal
 
         plan = ActionPlan.objects.create(
-            organisation=self.coordinator.organisation, title="Handlingsplan för sociala företag", start_year=Y,
+            organisation=self.coordinator.organisation, title="Handlingsplan för sociala företag", start_year=Y - 1,
             end_year=Y + 3, adopted_by="Kommunfullmäktige", adopted_on=TODAY - timedelta(days=30),
         )  # fmt: skip
         Goal.objects.create(plan=plan, title="Fler ASF får uppdrag")
         return plan.pk
+
+    @cached_property
+    def goal(self):
+        from policies.models import Goal
+
+        return Goal.objects.get(plan_id=self.plan).pk
 
     @cached_property
     def activity(self):
@@ -417,10 +423,8 @@ def _csv_file(text: str):
 
 
 def _notice_file():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     path = Path(__file__).parent / "procurement" / "eforms_examples" / "cn-social_24.xml"
-    return SimpleUploadedFile("notis.xml", path.read_bytes(), content_type="application/xml")
+    return fuzz.Upload("notis.xml", path.read_bytes(), "application/xml")
 
 
 def _company(**extra):
@@ -543,8 +547,11 @@ REGISTRY: dict[str, Entry] = {
     "policies:plan-create": Entry("coordinator", valid=lambda w: {"title": "Handlingsplan", "start_year": Y, "end_year": Y + 3, "goals": "Fler ASF\nFler platser"}),
     "policies:plan-manage": _reads("coordinator", "plan"),
     "policies:plan-edit": Entry("coordinator", ("plan",)),
+    "policies:goal-edit": Entry("coordinator", ("plan", "goal"), valid=lambda w: {"title": "Fler ASF med uppdrag"}),
+    "policies:goal-delete": _action("coordinator", "plan", "goal"),
     "policies:activity-create": Entry("coordinator", ("plan",), valid=_activity),
     "policies:activity-edit": Entry("coordinator", ("plan", "activity")),
+    "policies:activity-delete": _action("coordinator", "plan", "activity"),
     "policies:activity-progress": Entry("coordinator", ("activity",), valid=lambda w: {"text": "Tre skolor har anmält sig.", "status": "ongoing", "progress": 60}),
     "policies:activity-followup": Entry("coordinator", ("activity",), valid=lambda w: {"indicators-0-name": "Antal möten", "indicators-0-baseline": "2", "indicators-0-target": "10", "indicators-0-actuals": f"{Y}: 3", "milestones-0-title": "Första mötet", "milestones-0-due_on": TODAY}),
     "policies:reports": Entry("coordinator", valid=lambda w: {"report-year": Y - 1, "year": OMIT, "total_value": OMIT}),

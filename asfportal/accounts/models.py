@@ -68,6 +68,10 @@ class Organisation(BaseModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = OrganisationQuerySet.as_manager()
+    constraint_fields = {
+        "organisation_unique_official_code": "code",
+        "organisation_code_matches_kind": "code",
+    }
 
     class Meta:
         verbose_name = _("organisation")
@@ -75,7 +79,12 @@ class Organisation(BaseModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "code"], condition=~Q(code=""), name="organisation_unique_official_code"
+                fields=["kind", "code"],
+                condition=~Q(code=""),
+                name="organisation_unique_official_code",
+                violation_error_message=_(
+                    "Another organisation of this kind already has this official code."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -84,6 +93,10 @@ class Organisation(BaseModel):
                     | (~Q(kind__in=["kommun", "region"]) & Q(code=""))
                 ),
                 name="organisation_code_matches_kind",
+                violation_error_message=_(
+                    "A municipality has a four-digit code, a region a two-digit code, and other organisations "
+                    "none."
+                ),
             ),
         ]
 
@@ -159,10 +172,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            ),
             models.CheckConstraint(
                 condition=~Q(role__in=[r.value for r in ORGANISATION_ROLES]) | Q(organisation__isnull=False),
                 name="user_public_role_has_organisation",
+                violation_error_message=_("A coordinator or procurement officer acts for an organisation."),
             ),
         ]
 

@@ -51,24 +51,12 @@ def reference_organisations_load() -> dict[str, int]:
             )
     with open(DATA_DIR / "kommuner.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            name = municipality_name(row["kommun"])
-            _upsert(Organisation.Kind.KOMMUN, row["kommunkod"], name, regions[row["lanskod"]], counts)
+            # The official name as the municipality writes it (Kalmar kommun, Falu kommun, Stockholms stad,
+            # Region Gotland): reference data, never built from the short name by a rule.
+            _upsert(Organisation.Kind.KOMMUN, row["kommunkod"], row["namn"], regions[row["lanskod"]], counts)
     if counts["created"] or counts["updated"]:
         audit(None, "accounts.organisation.reference_loaded", None, **counts)
     return counts
-
-
-# Irregular official names; the rule below covers the other 289.
-_MUNICIPALITY_NAME_EXCEPTIONS = {"Falun": "Falu kommun"}
-
-
-def municipality_name(short_name: str) -> str:
-    """SCB's short name as the official one: a genitive s after a consonant ("Lindesbergs kommun"), none after
-    a vowel or s/x ("Örebro kommun", "Borås kommun", "Kalix kommun")."""
-    if short_name in _MUNICIPALITY_NAME_EXCEPTIONS:
-        return _MUNICIPALITY_NAME_EXCEPTIONS[short_name]
-    genitive = "" if short_name[-1].lower() in "aeiouyåäösxz" else "s"
-    return f"{short_name}{genitive} kommun"
 
 
 def _upsert(
@@ -80,9 +68,10 @@ def _upsert(
         org.full_clean()
         org.save()
         counts["created"] += 1
-    elif org.region_id != (region.pk if region else None):
-        org.region = region
-        org.save(update_fields=["region", "updated_at"])
+    elif org.region_id != (region.pk if region else None) or org.name != name:
+        org.region, org.name = region, name
+        org.full_clean()
+        org.save(update_fields=["region", "name", "updated_at"])
         counts["updated"] += 1
     return org
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessibilityReport, Channel
 from .notifications import channels_for, kinds_offered_to
+from .validators import plain_validator
 
 
 def submit_helper(label, css_id: str | None = None) -> FormHelper:
@@ -72,4 +73,8 @@ class ModelLimitsMixin:
                 model_field = opts.get_field(name)
             except FieldDoesNotExist:
                 continue
-            field.validators += [v for v in model_field.validators if v not in field.validators]
+            # A column's range is told as "Talet är för stort.", never as "at most 2147483647".
+            field.validators = [plain_validator(v) for v in field.validators]
+            for validator in map(plain_validator, model_field.validators):
+                if validator not in field.validators:
+                    field.validators.append(validator)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .personal_data import reject_personal_identity_number
+from .validators import plain_number_limits
 
 
 class BaseModel(models.Model):
@@ -29,7 +30,7 @@ class BaseModel(models.Model):
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            errors = {field: plain_number_limits(found) for field, found in error.error_dict.items()}
         for field in self._meta.concrete_fields:
             if not _guarded_text_field(field) or field.name in self.identity_number_exempt:
                 continue
@@ -246,7 +247,35 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="one_preference_per_kind",
+                violation_error_message=_("There is already a choice for this kind of notification."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class FormSubmission(models.Model):
+    """A claimed one-time form token (asfportal/core/form_tokens.py) and where its first submission led.
+
+    The unique token is the guard: of two requests posting the same form, only one can insert the row. Kept for
+    FORM_TOKEN_HOURS; the daily purge forgets older ones.
+    """
+
+    token = models.CharField(_("form token"), max_length=32, unique=True)
+    owner = models.CharField(_("form token owner"), max_length=100)
+    path = models.CharField(_("form address"), max_length=500)
+    # Empty while the first request runs; the redirect it answered with once it succeeded.
+    result_url = models.CharField(_("first result"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"

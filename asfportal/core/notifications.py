@@ -24,7 +24,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -139,8 +140,8 @@ def build_notification(
     channel = channel or channel_for(recipient, spec)
     template_context = {"recipient": recipient, "object": subject_object, "due": due, **(context or {})}
     with translation.override(recipient.language):
-        subject = render_to_string(f"{spec.template}_subject.txt", template_context).strip()
-        body = render_to_string(f"{spec.template}.txt", template_context).strip()
+        subject = render_plain_text(f"{spec.template}_subject.txt", template_context).strip()
+        body = render_plain_text(f"{spec.template}.txt", template_context).strip()
     state = _STATE_FOR_CHANNEL[channel]
     return Notification(
         key=key,
@@ -156,6 +157,13 @@ def build_notification(
         state=state,
         next_attempt_at=timezone.now() if state == Notification.State.PENDING else None,
     )
+
+
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A text template rendered without HTML escaping: subject and body are stored as plain text and escaped
+    once where they are shown (the list, the header, the HTML e-mail), so "Kumla Kök & Kafé" never reads
+    "Kumla Kök &amp; Kafé"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def notify(

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from .audit import audit
+from .exceptions import clean_or_raise
 from .models import AccessibilityReport, WorkerHeartbeat
 from .notifications import notify
 
@@ -20,7 +21,7 @@ def accessibility_report_create(
 ) -> AccessibilityReport:
     """Store a reported accessibility shortcoming and notify every administrator through the outbox."""
     report = AccessibilityReport(page_url=page_url, description=description, contact_email=contact_email)
-    report.full_clean()
+    clean_or_raise(report)
     report.save()
     audit(actor, "core.accessibility_report.created", report)
     url = reverse("admin:core_accessibilityreport_change", args=[report.pk])

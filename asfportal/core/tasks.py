@@ -9,7 +9,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import notifications, reminders, services
+from . import form_tokens, notifications, reminders, services
 
 
 @shared_task(bind=True)
@@ -36,6 +36,11 @@ def send_digests_task() -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def run_reminder_sweep_task() -> dict:
     return reminders.reminders_sweep(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def purge_form_submissions_task() -> int:
+    return form_tokens.form_submissions_purge()
 
 
 @worker_ready.connect

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications, services
+from .exceptions import DomainError, add_to_form
 from .forms import AccessibilityReportForm, NotificationPreferencesForm
 from .models import Notification
 
@@ -29,9 +30,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tillgänglighetsredogörelse) with its report form, as DOS-lagen requires."""
     form = AccessibilityReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.accessibility_report_create(**form.cleaned_data, actor=request.user)
-        messages.success(request, _("Thank you. Your report has been received."))
-        return redirect("core:accessibility")
+        try:
+            services.accessibility_report_create(**form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Thank you. Your report has been received."))
+            return redirect("core:accessibility")
     return render(request, "core/accessibility.html", {"form": form})
 
 

@@ -2,6 +2,9 @@
 
 from django import template
 
+from asfportal.accounts import capabilities
+
+from .. import selectors
 from ..models import ChangeRequest
 
 register = template.Library()
@@ -10,3 +13,11 @@ register = template.Library()
 @register.simple_tag
 def pending_change_request_count() -> int:
     return ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).count()
+
+
+@register.inclusion_tag("companies/includes/_application_status.html", takes_context=True)
+def company_application_status(context) -> dict:
+    """The representative's company's status in the registry (an application waiting, verified until ...), for
+    their dashboard: `{% load companies_tags %}{% company_application_status %}`."""
+    user = context["request"].user
+    return {"application": selectors.application_status(company_id=capabilities.represented_company_id(user))}

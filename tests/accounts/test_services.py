@@ -51,12 +51,44 @@ def test_reference_data_has_every_municipality_and_region_and_loads_once():
     assert orebro.name == "Örebro kommun"
     assert orebro.region.name == "Region Örebro län"
     names = dict(Organisation.objects.municipalities().values_list("code", "name"))
+    # Official names from the reference data, not a rule adding a genitive s ("Kalmars kommun" was wrong, and
+    # so was "Mölndals kommun": it is Mölndals stad).
     assert (names["1885"], names["1481"], names["2080"], names["2514"]) == (
         "Lindesbergs kommun",
-        "Mölndals kommun",
+        "Mölndals stad",
         "Falu kommun",
         "Kalix kommun",
     )
+    assert (names["0880"], names["0180"], names["0980"], names["1421"], names["1480"]) == (
+        "Kalmar kommun",
+        "Stockholms stad",
+        "Region Gotland",
+        "Orust kommun",
+        "Göteborgs Stad",
+    )
+    assert len(set(names.values())) == 290
+
+
+def test_loading_again_corrects_a_name_built_by_the_old_rule():
+    services.reference_organisations_load()
+    Organisation.objects.filter(kind="kommun", code="0880").update(name="Kalmars kommun")
+    assert services.reference_organisations_load() == {"created": 0, "updated": 1}
+    assert Organisation.objects.get(kind="kommun", code="0880").name == "Kalmar kommun"
+
+
+def test_the_migration_corrects_names_the_old_rule_built_and_leaves_others():
+    import importlib
+
+    from django.apps import apps
+
+    services.reference_organisations_load()
+    Organisation.objects.filter(kind="kommun", code="0880").update(name="Kalmars kommun")
+    Organisation.objects.filter(kind="kommun", code="0180").update(name="Stockholm (ändrat av admin)")
+    importlib.import_module("asfportal.accounts.migrations.0005_official_municipality_names").correct(
+        apps, None
+    )
+    names = dict(Organisation.objects.municipalities().values_list("code", "name"))
+    assert (names["0880"], names["0180"]) == ("Kalmar kommun", "Stockholm (ändrat av admin)")
 
 
 def test_seed_demo_is_idempotent_and_prints_a_login_per_role(capsys):

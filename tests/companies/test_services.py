@@ -147,16 +147,24 @@ def test_a_change_request_keeps_the_old_facts_until_approved(coordinator):
     rep = RepresentativeFactory(company=CompanyFactory(verified=True))
     company = rep.company
     request = services.change_request_submit(
-        company=company, new_values={"legal_form": "ideell_forening", "employees_total": 12}, actor=rep.user
+        company=company, new_values={"legal_form": "other", "employees_total": 12}, actor=rep.user
     )
     company.refresh_from_db()
     assert company.legal_form == "ekonomisk_forening"
     assert request.old_values == {"legal_form": "ekonomisk_forening", "employees_total": 10}
-    assert request.new_values == {"legal_form": "ideell_forening", "employees_total": 12}
-    with pytest.raises(DomainError):  # the group digit 7 does not fit an ideell förening (8)
-        services.change_request_decide(change_request=request, approve=True, comment="", actor=coordinator)
-    request.refresh_from_db()
-    assert request.status == ChangeRequest.Status.PENDING
+    assert request.new_values == {"legal_form": "other", "employees_total": 12}
+
+
+def test_a_change_request_that_could_never_be_approved_is_refused_when_sent():
+    # The group digit 7 does not fit an ideell förening (8): the model's rule refuses the proposal at once, on the
+    # legal form, instead of filing a request the coordinator could never approve.
+    rep = RepresentativeFactory(company=CompanyFactory(verified=True))
+    with pytest.raises(DomainError) as error:
+        services.change_request_submit(
+            company=rep.company, new_values={"legal_form": "ideell_forening"}, actor=rep.user
+        )
+    assert "legal_form" in error.value.field_errors
+    assert not ChangeRequest.objects.exists()
 
 
 def test_an_approved_change_request_updates_the_record_and_tells_the_requester(coordinator):

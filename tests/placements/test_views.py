@@ -40,7 +40,8 @@ MATRIX = {
     "participant-detail": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "participant-export": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "participant-erase": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
-    "consent-withdraw": (["participant"], ["login", 405, 405, 405, 405, 405, 405]),
+    # A confirmation page first (GET), naming what withdrawing does; the POST carries it through.
+    "consent-withdraw": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "placement-create": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "placement-start": (["placement"], ["login", 405, 405, 405, 405, 405, 405]),
     "placement-end": (["placement"], ["login", 200, 404, 403, 403, 403, 403]),
@@ -87,7 +88,6 @@ def test_every_placements_url_answers_each_visitor_as_expected(
 # coordinator's is carried out or refused with a message and redirected (302); another organisation's coordinator
 # does not find the participant or placement (404); every other role is refused (403).
 POST_ONLY = {
-    "consent-withdraw": (["participant"], ["login", 302, 404, 403, 403, 403, 403]),
     "placement-start": (["placement"], ["login", 302, 404, 403, 403, 403, 403]),
 }
 

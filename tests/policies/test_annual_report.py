@@ -41,13 +41,14 @@ def _assess(company, on, coordinator, verified=True):
     company_services.assessment_record(company=company, fields=fields, actor=coordinator)
 
 
-def _placement(organisation, start_on, *, ended_on=None, outcome=""):
+def _placement(organisation, start_on, *, ended_on=None, outcome="", outcome_90="", status=None):
     offer = OfferFactory(municipality=organisation)
     return Placement.objects.create(
         participant=ParticipantFactory(organisation=organisation), offer=offer, company=offer.company,
         referring_organisation=organisation, support_measure="af_work_training", start_on=start_on,
         planned_end_on=start_on + timedelta(days=180), hours_per_week=20,
-        status="ended" if ended_on else "active", ended_on=ended_on, outcome=outcome,
+        status=status or ("ended" if ended_on else "active"), ended_on=ended_on, outcome=outcome,
+        outcome_90=outcome_90,
     )  # fmt: skip
 
 
@@ -95,10 +96,16 @@ def dataset(settings, coordinator, officer, other_municipality):
     # So Y: verified 2 (A, C), new 2 (A, D), lapsed 1 (B), closed 1 (D), assessments 4 (A, C, D, F) of which 3
     # verified. Y-1: verified 2 (B, C), new 2, lapsed 0, closed 0, assessments 2 of which 2 verified.
 
-    # Placements referred by the organisation: 3 started in Y, of which 2 ended in Y (1 in work) -> 50 %.
-    _placement(organisation, date(Y, 1, 10), ended_on=date(Y, 4, 10), outcome="work_at_asf")
+    # Placements referred by the organisation: 3 started in Y, of which 2 ended in Y (1 in work) -> 50 %; both
+    # are past day 90, and the one in work is followed up after 90 days, still in work -> 1 of 1, 100 %.
+    # A planned placement and one cancelled before its start have not started: counted nowhere.
+    _placement(
+        organisation, date(Y, 1, 10), ended_on=date(Y, 4, 10), outcome="work_at_asf", outcome_90="work_at_asf"
+    )
     _placement(organisation, date(Y, 2, 1), ended_on=date(Y, 8, 1), outcome="studies")
     _placement(organisation, date(Y, 11, 1))
+    _placement(organisation, date(Y, 12, 1), status="planned")
+    _placement(organisation, date(Y, 6, 1), status="cancelled", ended_on=date(Y, 5, 20))
     _placement(organisation, date(Y - 1, 5, 1))  # started in Y-1, still active
     _placement(
         other_municipality, date(Y, 3, 1), ended_on=date(Y, 6, 1), outcome="work_elsewhere"
@@ -155,6 +162,14 @@ def test_the_figures_match_the_hand_counted_dataset(dataset, coordinator):
         3, 2, 1, 50,
     )  # fmt: skip
     assert sorted(n for _, n in placements["outcomes"]) == [1, 1]
+    # The dataset had no planned placement, so it could not show that "started" counted planned ones; nor did it
+    # check the 90-day share, "active now" (only for the running year; Y is over) or the per-company figures.
+    assert (placements["past_90"], placements["followed_90"], placements["employed_90"]) == (2, 1, 1)
+    assert placements["employment_share_90"] == 100
+    assert placements["active"] is None
+    assert sorted((row["employed"], row["ended"], row["employment_share"]) for row in placements["by_company"]) == [
+        (0, 1, 0), (1, 1, 100)
+    ]  # fmt: skip
     assert previous["placements"]["started"] == 1
     procurement = current["procurement"]
     assert procurement["published_total"] == 2

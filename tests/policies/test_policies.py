@@ -93,8 +93,9 @@ def test_recording_progress_moves_status_and_keeps_a_dated_note(coordinator):
 
 
 def test_markdown_is_rendered_without_anything_that_can_run():
+    # Headings sit under the page's own h1 (the policy's title): "# Policy" is an h2.
     html = selectors.render_markdown("# Policy\n\n<script>alert(1)</script> [x](javascript:alert(1)) *ok*")
-    assert "<h1>Policy</h1>" in html and "<em>ok</em>" in html
+    assert "<h2>Policy</h2>" in html and "<em>ok</em>" in html
     assert "<script" not in html and "javascript:" not in html
 
 
@@ -163,14 +164,17 @@ MATRIX = {
     "policy-public": (["adopted_policy"], [200, 200, 200, 200, 200, 200, 200]),
     "plan-public": (["plan"], [200, 200, 200, 200, 200, 200, 200]),
     "steering": ([], ["login", 200, 200, 403, 403, 403, 403]),
-    "contact-delete": (["contact"], ["login", 405, 405, 405, 405, 405, 405]),
+    "contact-delete": (["contact"], ["login", 200, 404, 403, 403, 403, 403]),
     "policy-create": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "policy-edit": (["draft_policy"], ["login", 200, 404, 403, 403, 403, 403]),
     "plan-create": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "plan-manage": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
     "plan-edit": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
+    "goal-edit": (["plan", "goal"], ["login", 200, 404, 403, 403, 403, 403]),
+    "goal-delete": (["plan", "goal"], ["login", 200, 404, 403, 403, 403, 403]),
     "activity-create": (["plan"], ["login", 200, 404, 403, 403, 403, 403]),
     "activity-edit": (["plan", "activity"], ["login", 200, 404, 403, 403, 403, 403]),
+    "activity-delete": (["plan", "activity"], ["login", 200, 404, 403, 403, 403, 403]),
     "activity-progress": (["activity"], ["login", 200, 404, 403, 403, 403, 403]),
 }
 
@@ -192,6 +196,7 @@ def test_every_policies_url_answers_each_visitor_as_expected(
     values = {
         "org": organisation.pk,
         "plan": plan.pk,
+        "goal": Goal.objects.create(plan=plan, title="Fler ASF som leverantörer").pk,
         "activity": services.activity_save(
             activity=None, plan=plan, fields=_fields(organisation), actor=coordinator
         ).pk,
@@ -208,22 +213,37 @@ def test_every_policies_url_answers_each_visitor_as_expected(
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
 
 
-# The URLs that answer a GET with 405 (above), tried with a POST without data: the organisation's coordinator's is
-# carried out (302); another organisation's coordinator does not find the contact (404); other roles get 403.
-POST_ONLY = {
+# No policies URL refuses a GET: removing asks for confirmation on a page first.
+POST_ONLY: dict = {}
+
+# The confirming POST of each remove page: the organisation's coordinator's removes (302); another organisation's
+# coordinator does not find the row (404); other roles get 403; the row stays unless removed.
+DELETES = {
     "contact-delete": (["contact"], ["login", 302, 404, 403, 403, 403, 403]),
+    "goal-delete": (["plan", "goal"], ["login", 302, 404, 403, 403, 403, 403]),
+    "activity-delete": (["plan", "activity"], ["login", 302, 404, 403, 403, 403, 403]),
 }
 
 
-@pytest.mark.parametrize("name", list(POST_ONLY))
+@pytest.mark.parametrize("name", list(DELETES))
 @pytest.mark.parametrize("visitor_index", range(len(VISITORS)))
-def test_every_post_only_policies_url_answers_each_visitor_as_expected(
+def test_every_remove_url_answers_each_visitors_post_as_expected(
     client, request, coordinator, name, visitor_index
 ):
-    contact = ContactPerson.objects.create(
-        organisation=coordinator.organisation, name="A", responsibility="external"
-    )
-    arg_names, expected = POST_ONLY[name]
-    url = reverse(f"policies:{name}", args=[{"contact": contact.pk}[a] for a in arg_names])
+    organisation = coordinator.organisation
+    plan = _plan(organisation)
+    rows = {
+        "contact": ContactPerson.objects.create(
+            organisation=organisation, name="A", responsibility="external"
+        ),
+        "goal": Goal.objects.create(plan=plan, title="Fler ASF som leverantörer"),
+        "activity": services.activity_save(
+            activity=None, plan=plan, fields=_fields(organisation), actor=coordinator
+        ),
+    }
+    values = {"plan": plan.pk, **{key: row.pk for key, row in rows.items()}}
+    arg_names, expected = DELETES[name]
+    url = reverse(f"policies:{name}", args=[values[a] for a in arg_names])
     assert_post(client, request, url, VISITORS[visitor_index], expected[visitor_index])
-    assert ContactPerson.objects.filter(pk=contact.pk).exists() == (expected[visitor_index] != 302)
+    removed = arg_names[-1]
+    assert type(rows[removed]).objects.filter(pk=values[removed]).exists() == (expected[visitor_index] != 302)

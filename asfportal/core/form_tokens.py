@@ -1,0 +1,138 @@
+"""Nothing twice: a one-time token in every POST form, so a double click or a resubmitted POST acts once.
+
+`{% csrf_token %}` (overridden by the builtin library `asfportal.core.templatetags.form_token`) writes, beside
+Django's CSRF input, a hidden `form_token`: a random nonce signed together with its owner (the signed-in user,
+else the browser's CSRF secret) and the time it was issued. `FormTokenMiddleware` claims the nonce when the form
+is posted, in its own committed transaction (a unique row: ATOMIC_REQUESTS would hide it from a concurrent
+duplicate until the view's transaction ends), lets the view run, and keeps the redirect the view answered with.
+A second POST with the same token does not reach the view: it waits briefly while the first still runs, then is
+sent to the first result with a message. When the first re-rendered the form (errors) or failed, the claim is
+freed and the same token may be posted again. A POST without a token (scripts, the test client) works as before.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import FormSubmission
+
+FIELD_NAME = "form_token"
+_SALT = "asfportal.core.form_tokens"
+# How long a duplicate waits for the first request to finish before it gives up (seconds) and how often it looks.
+WAIT_SECONDS = 15
+POLL_SECONDS = 0.1
+
+
+def _owner(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    # An anonymous visitor is told apart by the CSRF secret of their browser (set when the form was rendered).
+    return f"anon:{request.META.get('CSRF_COOKIE') or get_token(request)}"
+
+
+def _signature(nonce: str, issued: str, owner: str) -> str:
+    return salted_hmac(_SALT, f"{nonce}|{issued}|{owner}", algorithm="sha256").hexdigest()[:32]
+
+
+def token_for(request) -> str:
+    """A new one-time token for a form rendered for this request's user (or browser)."""
+    nonce, issued = secrets.token_urlsafe(18), str(int(time.time()))
+    return f"{nonce}.{issued}.{_signature(nonce, issued, _owner(request))}"
+
+
+def _nonce_from(request) -> str | None:
+    """The posted token's nonce if the token is this user's and still fresh; else None (acts as no token)."""
+    value = request.POST.get(FIELD_NAME, "")
+    parts = value.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    nonce, issued, signature = parts
+    if not constant_time_compare(signature, _signature(nonce, issued, _owner(request))):
+        return None
+    if time.time() - int(issued) > settings.FORM_TOKEN_HOURS * 3600:
+        return None
+    return nonce
+
+
+def _claim(nonce: str, request) -> bool:
+    try:
+        # Its own transaction (a savepoint inside a test's): committed before the view runs, so a duplicate
+        # arriving meanwhile meets the unique row at once.
+        with transaction.atomic():
+            FormSubmission.objects.create(token=nonce, owner=_owner(request)[:100], path=request.path[:500])
+    except IntegrityError:
+        return False
+    return True
+
+
+def _first_result(nonce: str) -> str | None:
+    """The redirect the first request answered with; waits while it runs. None: the first freed its claim."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        result = FormSubmission.objects.filter(token=nonce).values_list("result_url", flat=True).first()
+        if result is None or result or time.monotonic() > deadline:
+            return result
+        time.sleep(POLL_SECONDS)
+
+
+def form_submissions_purge(*, now=None) -> int:
+    """Forget claims older than a token can live; returns how many were removed."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.FORM_TOKEN_HOURS)
+    return FormSubmission.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+class FormTokenMiddleware:
+    """Answers a repeated POST of the same form with the first result instead of acting twice (see above).
+
+    Placed after the CSRF, authentication, two-factor and message middleware: a POST they refuse never claims.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.exempt = set(settings.FORM_TOKEN_EXEMPT_URL_NAMES)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        nonce = getattr(request, "_form_token_claimed", None)
+        if nonce is not None:
+            location = response.get("Location") if 300 <= response.status_code < 400 else None
+            mine = FormSubmission.objects.filter(token=nonce)
+            if location:
+                mine.update(result_url=location[:1000])
+            else:  # the form came back with errors, or the view failed: the same form may be sent again
+                mine.delete()
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or FIELD_NAME not in request.POST:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.exempt:
+            return None
+        nonce = _nonce_from(request)
+        if nonce is None:
+            return None
+        for _attempt in range(2):
+            if _claim(nonce, request):
+                request._form_token_claimed = nonce
+                return None
+            result = _first_result(nonce)
+            if result:
+                messages.info(request, _("This has already been done: here is the result."))
+                return HttpResponseRedirect(result)
+            if result == "":  # the first request is still running after the wait
+                messages.warning(request, _("This is already being done. Reload the page in a moment."))
+                return HttpResponseRedirect(request.path)
+        return None

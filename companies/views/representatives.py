@@ -1,0 +1,108 @@
+"""A representative's own pages: the profile and contact persons, and the criteria facts."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from asfportal.core.exceptions import DomainError, add_to_form
+
+from .. import permissions, selectors, services
+from ..forms import (
+    CompanyFactsForm,
+    CompanyProfileForm,
+    ContactFormSet,
+)
+from ..models import ChangeRequest, Company
+from .common import split_relations
+
+# --- Representatives -------------------------------------------------------------------------------------------
+
+
+def my_company(request: HttpRequest) -> HttpResponse:
+    representation = getattr(request.user, "representation", None)
+    if representation is None:
+        raise Http404
+    return redirect("companies:company-edit", pk=representation.company_id)
+
+
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A representative's own profile and contact persons: saved at once. Removing a contact person asks for
+    confirmation first (the page comes back with the names and a button that confirms)."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = CompanyProfileForm(request.POST or None, instance=company)
+    initial = list(company.contacts.values("name", "title", "email", "phone"))
+    contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    removals = []
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        removals = [
+            f.initial["name"] for f in contacts if f.cleaned_data.get("DELETE") and f.initial.get("name")
+        ]
+        if not removals or request.POST.get("confirm_removal"):
+            if _profile_save(request, company, form, contacts):
+                messages.success(request, _("The profile is saved."))
+                return redirect("companies:company-edit", pk=company.pk)
+            removals = []
+    context = {
+        "form": form,
+        "contacts": contacts,
+        "company": company,
+        "pending": _pending_change_request(company),
+        "removals": removals,
+        "edit_blockers": company.profile_edit_blockers(),
+        "application": selectors.application_status(company_id=company.pk),
+    }
+    return render(request, "companies/company_edit.html", context)
+
+
+def _profile_save(request, company, form, contacts) -> bool:
+    data, municipalities, categories = split_relations(form.cleaned_data)
+    kept = [f.cleaned_data for f in contacts if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    try:
+        with transaction.atomic():  # the profile and its contact persons together, or neither
+            services.company_update_profile(
+                company=company,
+                fields=data,
+                municipalities=municipalities,
+                service_categories=categories,
+                actor=request.user,
+            )
+            services.company_contacts_replace(
+                company=company, contacts=[_without_delete(c) for c in kept], actor=request.user
+            )
+    except DomainError as error:
+        add_to_form(form, error)
+        return False
+    return True
+
+
+def _pending_change_request(company: Company) -> ChangeRequest | None:
+    return company.change_requests.filter(status=ChangeRequest.Status.PENDING).first()
+
+
+def _without_delete(cleaned: dict) -> dict:
+    return {k: v for k, v in cleaned.items() if k != "DELETE"}
+
+
+def company_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The facts the criteria rest on: a change request that a coordinator approves."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = CompanyFactsForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_submit(company=company, new_values=form.cleaned_data, actor=request.user)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your change request is sent to a coordinator."))
+            return redirect("companies:company-edit", pk=company.pk)
+    company.refresh_from_db()
+    pending = _pending_change_request(company)
+    context = {
+        "form": form,
+        "company": company,
+        "pending": pending,
+        "request_blockers": [] if pending else company.change_request_blockers(),
+    }
+    return render(request, "companies/company_facts.html", context)

@@ -1,0 +1,146 @@
+"""Pseudonymised participants, their consents and the log of every access to their records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from asfportal.accounts.models import Organisation
+from asfportal.core.models import BaseModel
+
+from ..choices import IncomeSource, Occupation, TargetGroup
+
+
+class Participant(BaseModel):
+    """A pseudonymised person: a generated code, never a name or personnummer; belongs to the referring organisation."""
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("referring organisation"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    code = models.CharField(_("participant code"), max_length=20, unique=True)
+    initials = models.CharField(_("initials"), max_length=5, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[MinValueValidator(1930), MaxValueValidator(2015)]
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender, blank=True)
+    target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup, blank=True)
+    income_before = models.CharField(
+        _("income source before"), max_length=30, choices=IncomeSource, blank=True
+    )
+    occupation_before = models.CharField(
+        _("occupation before"), max_length=20, choices=Occupation, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The registration form's one-time key (see Offer.submission_key).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    # The participant code is generated, never typed; it is shaped like no identity number.
+    identity_number_exempt = ("code",)
+    constraint_fields = {"participant_registered_once": "__all__"}
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["code"]
+        indexes = [
+            # A coordinator's participant list: their organisation's participants still identifiable, by code.
+            models.Index(
+                fields=["organisation", "code"],
+                condition=Q(anonymised_at__isnull=True),
+                name="participant_list_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                name="participant_registered_once",
+                violation_error_message=_("This participant is already registered."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def has_valid_consent(self) -> bool:
+        if "consents" in getattr(self, "_prefetched_objects_cache", {}):  # a page that listed them already
+            return any(c.status == Consent.Status.GIVEN for c in self.consents.all())
+        return self.consents.filter(status=Consent.Status.GIVEN).exists()
+
+    def registration_blockers(self) -> list[str]:
+        """Why nothing more may be registered about the participant (a new placement, a start, a follow-up)."""
+        if not self.has_valid_consent():
+            return [gettext("The participant has no valid consent; nothing more may be registered.")]
+        return []
+
+    def consent_withdraw_blockers(self) -> list[str]:
+        if not self.has_valid_consent():
+            return [gettext("There is no valid consent to withdraw.")]
+        return []
+
+
+class Consent(BaseModel):
+    class Status(models.TextChoices):
+        GIVEN = "given", _("Given")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    given_on = models.DateField(_("consent given"))
+    scope = models.CharField(_("what the consent covers"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    sus_form_collected = models.BooleanField(_("SUS consent form (9443) collected"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.GIVEN)
+    ended_on = models.DateField(_("withdrawn or expired"), null=True, blank=True)
+
+    constraint_fields = {"consent_ends_after_given": "ended_on"}
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("given_on")),
+                name="consent_ends_after_given",
+                violation_error_message=_("A consent cannot end before it was given."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.code} {self.given_on}"
+
+
+class AccessLogEntry(models.Model):
+    """Who looked at which participant record, and when; readable by that organisation's coordinators."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    participant_code = models.CharField(_("participant code"), max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=50)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.participant_code} {self.action}"

@@ -1,0 +1,139 @@
+"""Registry rules where people meet them, in Chromium: a personnummer typed as the organisation number on the
+coordinator's form and on the public application, the directory's page 2 and accent-blind search, the assessment
+radios that start unselected, and the page of a company that is no longer verified."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from companies import services
+from companies.models import Company
+from tests.browser.helpers import assert_accessible, login
+from tests.companies.factories import CompanyFactory, assessment_fields
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PERSONNUMMER = "19811218-9876"
+
+
+def _fill_company(page, number: str) -> None:
+    page.locator("#id_name").fill("Kafé Personnummer")
+    page.locator("#id_org_number").fill(number)
+    page.locator("#id_legal_form").select_option("ekonomisk_forening")
+
+
+def _assert_refused_as_personnummer(page) -> None:
+    field = page.locator("#id_org_number")
+    assert field.input_value() == PERSONNUMMER  # nothing cut off as it was typed
+    assert field.get_attribute("aria-invalid") == "true" or "is-invalid" in (
+        field.get_attribute("class") or ""
+    )
+    assert "personnummer" in page.locator("#div_id_org_number").inner_text()
+    assert not Company.objects.exists()
+
+
+def test_a_coordinator_typing_a_personnummer_as_org_number_is_refused_on_the_field(
+    page, live_server, coordinator
+):
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}{reverse('companies:company-create')}")
+    _fill_company(page, PERSONNUMMER)
+    page.get_by_role("button", name="Registrera företaget").click()
+    page.wait_for_load_state()
+    _assert_refused_as_personnummer(page)
+
+
+def test_an_applicant_typing_a_personnummer_as_org_number_is_refused_on_the_field(page, live_server):
+    page.goto(f"{live_server.url}{reverse('companies:company-apply')}")
+    _fill_company(page, PERSONNUMMER)
+    page.locator("#id_applicant_name").fill("Eva Ek")
+    page.locator("#id_applicant_email").fill("eva@example.se")
+    page.get_by_role("button", name="Skicka ansökan").click()
+    page.wait_for_load_state()
+    _assert_refused_as_personnummer(page)
+
+
+def test_the_twelve_digit_form_is_typed_whole_and_accepted(page, live_server):
+    company = CompanyFactory.build()
+    page.goto(f"{live_server.url}{reverse('companies:company-apply')}")
+    _fill_company(page, f"16{company.org_number}")
+    page.locator("#id_applicant_name").fill("Eva Ek")
+    page.locator("#id_applicant_email").fill("eva@example.se")
+    page.get_by_role("button", name="Skicka ansökan").click()
+    page.wait_for_load_state()
+    assert Company.objects.get().org_number == company.org_number
+
+
+def test_the_directory_pages_and_searches_without_case_or_accents(page, live_server):
+    for n in range(23):
+        CompanyFactory(verified=True, name=f"Kafé {n:02d}", city="Örebro")
+    CompanyFactory(verified=True, name="Städkraft", city="Kumla")
+    page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
+    page.get_by_role("textbox", name="Sök").fill("kafe")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    first = set(page.locator("h3.card-title").all_inner_texts())
+    assert len(first) == 20 and "Städkraft" not in first
+    page.get_by_role("link", name="Nästa").click()
+    page.wait_for_load_state()
+    second = set(page.locator("h3.card-title").all_inner_texts())
+    assert second == {"Kafé 20", "Kafé 21", "Kafé 22"}
+    assert not first & second
+    assert page.get_by_role("textbox", name="Sök").input_value() == "kafe"  # the search is kept
+    assert_accessible(page)
+
+    page.get_by_role("textbox", name="Sök").fill("STÄD")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("h3.card-title").all_inner_texts() == ["Städkraft"]
+    page.get_by_role("textbox", name="Sök").fill("örebro")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.wait_for_load_state()
+    assert "Kafé 00" in page.locator("h3.card-title").all_inner_texts()
+
+
+def test_the_assessment_radios_start_unselected(page, live_server, coordinator):
+    company = CompanyFactory()
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}{reverse('companies:company-assess', args=[company.pk])}")
+    for criterion in range(1, 5):
+        radios = page.locator(f"input[name=c{criterion}_verdict]")
+        assert radios.count() == 3  # met, not met, unclear: no empty "---------" option
+        assert all(not radios.nth(i).is_checked() for i in range(3))
+    assert "---------" not in page.content()
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_company_no_longer_verified_says_so_instead_of_not_found(page, live_server, coordinator, closed):
+    company = CompanyFactory(name="Förr Verifierad")
+    back_then = timezone.localdate() - timedelta(days=500)
+    services.assessment_record(
+        company=company, fields=assessment_fields(assessed_on=back_then), actor=coordinator
+    )
+    if closed:
+        services.company_close(company=company, reason="Verksamheten har upphört.", actor=coordinator)
+    response = page.goto(f"{live_server.url}{reverse('companies:company-detail', args=[company.pk])}")
+    assert response.status == 200
+    assert "Förr Verifierad" in page.locator("h1").inner_text()
+    assert "inte längre verifierat" in page.content()
+    assert_accessible(page)
+    never = CompanyFactory(name="Aldrig Listad")
+    assert page.goto(f"{live_server.url}{reverse('companies:company-detail', args=[never.pk])}").status == 404
+
+
+def test_the_registry_pages_with_its_search_and_status_kept(page, live_server, coordinator):
+    Company.objects.bulk_create(
+        CompanyFactory.build(name=f"Kafé {n:02d}", status=Company.Status.UNDER_ASSESSMENT) for n in range(53)
+    )
+    CompanyFactory(name="Kafé Verifierat", verified=True)
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}{reverse('companies:registry-list')}?q=KAFE&status=under_assessment")
+    first = set(page.locator("tbody tr td:first-child").all_inner_texts())
+    assert len(first) == 50 and "Kafé Verifierat" not in first
+    page.get_by_role("link", name="Nästa").click()
+    page.wait_for_load_state()
+    second = set(page.locator("tbody tr td:first-child").all_inner_texts())
+    assert second == {"Kafé 50", "Kafé 51", "Kafé 52"}
+    assert page.locator("#registry-q").input_value() == "KAFE"
+    assert page.locator("#registry-status").input_value() == "under_assessment"

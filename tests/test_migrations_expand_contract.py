@@ -44,6 +44,7 @@ GRANDFATHERED = {
     "accounts.0003_two_factor_epoch",
     "procurement.0004_question_redaction_and_submission_receipts",
     "procurement.0005_award_company_was_verified",
+    "policies.0003_rules_single_sourced",
 }
 
 

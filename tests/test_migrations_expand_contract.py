@@ -45,6 +45,7 @@ GRANDFATHERED = {
     "procurement.0004_question_redaction_and_submission_receipts",
     "procurement.0005_award_company_was_verified",
     "policies.0003_rules_single_sourced",
+    "placements.0005_lifecycle_rules_constraint_messages_and_note_history",
 }
 
 

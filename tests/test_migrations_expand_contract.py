@@ -46,6 +46,7 @@ GRANDFATHERED = {
     "procurement.0005_award_company_was_verified",
     "policies.0003_rules_single_sourced",
     "placements.0005_lifecycle_rules_constraint_messages_and_note_history",
+    "companies.0004_distributes_profits_limits_and_constraint_messages",
 }
 
 

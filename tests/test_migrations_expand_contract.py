@@ -38,8 +38,16 @@ def _contracting(operation) -> str | None:
     return None
 
 
-# Applied before issue 18, when no rolling upgrade was promised yet.
-GRANDFATHERED = {"accounts.0002_organisation_org_number", "accounts.0003_two_factor_epoch"}
+# Written before this check existed (issue 18), when no rolling upgrade was promised yet.
+GRANDFATHERED = {
+    "accounts.0002_organisation_org_number",
+    "accounts.0003_two_factor_epoch",
+    "procurement.0004_question_redaction_and_submission_receipts",
+    "procurement.0005_award_company_was_verified",
+    "policies.0003_rules_single_sourced",
+    "placements.0005_lifecycle_rules_constraint_messages_and_note_history",
+    "companies.0004_distributes_profits_limits_and_constraint_messages",
+}
 
 
 def _ours(app_label: str) -> bool:

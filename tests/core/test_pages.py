@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from asfportal.core.models import AccessibilityReport, AuditEntry
 
@@ -85,7 +86,14 @@ def test_empty_accessibility_report_is_refused_with_a_swedish_message(client):
         reverse("core:accessibility"), {"page_url": "", "description": "", "contact_email": ""}
     )
     assert response.status_code == 200
-    assert "Detta fält måste fyllas i." in response.content.decode()
+    html = response.content.decode()
+    required = gettext("This field is required.")  # as the portal's Swedish catalogue words it
+    assert required != "This field is required."
+    summary = html[html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))]
+    assert 'href="#id_description"' in summary and required in summary
+    # ... and beside the field itself (crispy's error element for the field).
+    beside = html[html.index('id="error_1_id_description"') :]
+    assert beside[: beside.index("</span>")].endswith(f"<strong>{required}</strong>")
     assert not AccessibilityReport.objects.exists()
 
 

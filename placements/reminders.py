@@ -24,13 +24,17 @@ def _coordinators(organisation_ids: set[int]) -> dict[int, list[User]]:
     return people
 
 
-def _remind(placements, kind: str, due_of, today: date, extra=None) -> Iterable[Reminder]:
+def _remind(placements, kind: str, due_of, today: date, extra_context=None) -> Iterable[Reminder]:
     placements = list(placements)
     people = _coordinators({p.referring_organisation_id for p in placements})
     for placement in placements:
         url = reverse("placements:participant-detail", args=[placement.participant_id])
         due = due_of(placement)
-        context = {"placement": placement, **_days(placement, today), **(extra(placement) if extra else {})}
+        context = {
+            "placement": placement,
+            **_days(placement, today),
+            **(extra_context(placement) if extra_context else {}),
+        }
         for person in people.get(placement.referring_organisation_id, []):
             yield Reminder(
                 recipient=person, kind=kind, subject_object=placement, due=due, url=url, context=context

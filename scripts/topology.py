@@ -19,7 +19,7 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404  # starts the topology's own servers (HAProxy, gunicorn, Celery) with argument lists, no shell
 import sys
 import time
 from dataclasses import dataclass, field
@@ -121,7 +121,7 @@ class Topology:
         log_path = self.state / f"{name}.log"
         offset = log_path.stat().st_size if log_path.exists() else 0
         with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,  # nosec B603  # argv built here from fixed programs and ports, no shell
                                     start_new_session=True)  # fmt: skip
         proc.log_path, proc.log_offset = log_path, offset  # a restart appends to the same log
         self.procs[name] = proc
@@ -148,7 +148,7 @@ class Topology:
         cfg.write_text(HAPROXY_CFG.format(stats=self.state / "haproxy.sock", port=self.port,
                                           maxconn=WEB_WORKERS, servers=servers))  # fmt: skip
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-        subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], check=True)
+        subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], check=True)  # nosec B603  # haproxy's own config check on the file written above, no shell
         self._spawn("haproxy", [haproxy, "-db", "-f", str(cfg)])
 
     def start(self, *, beat: bool = True) -> Topology:
@@ -237,7 +237,7 @@ class Topology:
         """Run Python with Django set up in the nodes' environment (their session store, say); returns stdout."""
         script = f"import django; django.setup()\n{code}"
         env = {"DJANGO_SETTINGS_MODULE": "asfportal.settings", **self.env}
-        result = subprocess.run(
+        result = subprocess.run(  # nosec B603  # fixed program and arguments, no shell
             [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
         )
         if result.returncode != 0:

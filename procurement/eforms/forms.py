@@ -29,5 +29,4 @@ class NoticeUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.add_input(Submit("submit", _("Import the notice")))

@@ -13,11 +13,17 @@ class CompaniesConfig(AppConfig):
 
         search.connect()  # case- and accent-blind search on SQLite too
 
-        from .models import Assessment, Company, ContactPerson, ServiceCategory
+        from .models import Assessment, ChangeRequest, Company, ContactPerson, ServiceCategory
 
         # The cached directory and company pages (companies/views/public.py).
         invalidate_on_change(
             "companies",
             [Company, Assessment, ServiceCategory, ContactPerson],
+            m2m=[Company.municipalities.through, Company.service_categories.through],
+        )
+        # The work queues' cached sizes in the header (companies/queue.py, core/queue.py).
+        invalidate_on_change(
+            "queue:companies",
+            [Company, Assessment, ChangeRequest],
             m2m=[Company.municipalities.through, Company.service_categories.through],
         )

@@ -22,7 +22,16 @@ from asfportal.core.queue import QueueItem, QueueKind, queue_provider, register_
 
 from .models import ChangeRequest, Company
 
-DATASETS = ("queue:companies",)
+# The registry is national: any company's change may concern any coordinator's area.
+SHARED = "queue:companies"
+
+
+def _shared(user):
+    return [SHARED]
+
+
+def _company(user):
+    return [f"queue:company:{capabilities.represented_company_id(user)}"]
 
 
 def expiry_warning_days() -> int:
@@ -43,7 +52,7 @@ register_kinds(
 WAITING = (Company.Status.APPLIED, Company.Status.UNDER_ASSESSMENT)
 
 
-@queue_provider(Role.COORDINATOR, datasets=DATASETS)
+@queue_provider(Role.COORDINATOR, datasets=_shared)
 def coordinator_items(user, *, today: date, now: datetime):
     if not capabilities.is_coordinator(user):
         return
@@ -112,7 +121,7 @@ def coordinator_items(user, *, today: date, now: datetime):
         )
 
 
-@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=DATASETS)
+@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=_company)
 def company_items(user, *, today: date, now: datetime):
     company_id = capabilities.represented_company_id(user)
     if company_id is None:

@@ -21,7 +21,15 @@ from asfportal.core.queue import QueueItem, QueueKind, queue_provider, register_
 from .models import Consent, FollowUp, Offer, Placement
 from .reminders import END_WARNING_DAYS
 
-DATASETS = ("queue:placements",)
+
+def _organisation(user):
+    return [f"queue:org:{user.organisation_id}"]
+
+
+def _company(user):
+    return [f"queue:company:{capabilities.represented_company_id(user)}"]
+
+
 # A follow-up shows a week before it is due; a company hears of a placement starting within a week.
 FOLLOW_UP_AHEAD_DAYS = 7
 START_AHEAD_DAYS = 7
@@ -39,7 +47,7 @@ register_kinds(
 )
 
 
-@queue_provider(Role.COORDINATOR, datasets=DATASETS)
+@queue_provider(Role.COORDINATOR, datasets=_organisation)
 def coordinator_items(user, *, today: date, now: datetime):
     if not capabilities.is_coordinator(user):
         return
@@ -113,7 +121,7 @@ def _open_now(today: date):
     )
 
 
-@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=DATASETS)
+@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=_company)
 def company_items(user, *, today: date, now: datetime):
     company_id = capabilities.represented_company_id(user)
     if company_id is None:

@@ -7,9 +7,15 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self):
-        from asfportal.core.cache import invalidate_on_change
+        from asfportal.core.queue import bump_on_change
 
-        from .models import Activity, AnnualReport, Policy
+        from .models import ActionPlan, Activity, AnnualReport, Policy
 
-        # The work queues' cached sizes in the header (policies/queue.py, core/queue.py).
-        invalidate_on_change("queue:policies", [Policy, Activity, AnnualReport])
+        # The work queues' cached sizes in the header (policies/queue.py, core/queue.py): the organisation's.
+        def of_plan(plan_id):
+            return [f"queue:org:{o}" for o in ActionPlan.objects.filter(pk=plan_id).values_list(
+                "organisation_id", flat=True)]  # fmt: skip
+
+        bump_on_change(Policy, lambda p: [f"queue:org:{p.organisation_id}"])
+        bump_on_change(AnnualReport, lambda r: [f"queue:org:{r.organisation_id}"])
+        bump_on_change(Activity, lambda a: of_plan(a.plan_id))

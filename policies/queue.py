@@ -20,7 +20,11 @@ from asfportal.core.queue import QueueItem, QueueKind, queue_provider, register_
 from .models import Activity, AnnualReport, Policy
 from .reminders import REVIEW_WARNING_DAYS
 
-DATASETS = ("queue:policies",)
+
+def _organisation(user):
+    return [f"queue:org:{user.organisation_id}"]
+
+
 REPORTING_KINDS = (Organisation.Kind.KOMMUN, Organisation.Kind.REGION, Organisation.Kind.SAMORDNINGSFORBUND)
 
 register_kinds(
@@ -30,7 +34,7 @@ register_kinds(
 )
 
 
-@queue_provider(Role.COORDINATOR, datasets=DATASETS)
+@queue_provider(Role.COORDINATOR, datasets=_organisation)
 def coordinator_items(user, *, today: date, now: datetime):
     if not capabilities.is_coordinator(user):
         return

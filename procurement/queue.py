@@ -26,7 +26,16 @@ from companies.models import Company, ServiceCategory
 from . import selectors
 from .models import Decline, Question, SavedSearch, Submission, Tender
 
-DATASETS = ("queue:procurement",)
+
+def _organisation(user):
+    return [f"queue:org:{user.organisation_id}"]
+
+
+def _company(user):
+    # Any tender published, changed or closed may match the company.
+    return [f"queue:company:{capabilities.represented_company_id(user)}", "queue:tenders"]
+
+
 CLOSING_SOON_DAYS = 7
 # A representative's queue lists the nearest matching tenders, not every open one in the country.
 MATCHING_LIMIT = 10
@@ -40,7 +49,7 @@ register_kinds(
 )
 
 
-@queue_provider(Role.PROCUREMENT_OFFICER, datasets=DATASETS)
+@queue_provider(Role.PROCUREMENT_OFFICER, datasets=_organisation)
 def officer_items(user, *, today: date, now: datetime):
     if not capabilities.is_procurement_officer(user):
         return
@@ -130,7 +139,7 @@ def matching_tenders(*, company_id: int, user, now: datetime):
     return Tender.objects.filter(pk__in=candidates).order_by("submission_deadline_at", "pk")[:MATCHING_LIMIT]
 
 
-@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=(*DATASETS, "queue:companies"))
+@queue_provider(Role.COMPANY_REPRESENTATIVE, datasets=_company)
 def company_items(user, *, today: date, now: datetime):
     company_id = capabilities.represented_company_id(user)
     if company_id is None:

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from .cache import person_value
 from .models import Notification
-from .queue import queue_count
+from .queue import queue_count_cached
 
 
 def portal(request) -> dict:
@@ -25,14 +25,14 @@ def notifications(request) -> dict:
 
 
 def work_queue(request) -> dict:
-    """The size of the person's work queue in the header (core/queue.py), cached like the unread count; a
-    dashboard that computed the queue already passes its size on (request.work_queue)."""
+    """The size of the person's work queue in the header (core/queue.py): the dashboard's own count on the
+    dashboard, elsewhere the count it stored, while nothing the queue reads has changed (no query)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
     def count() -> int:
         computed = getattr(request, "work_queue", None)
-        return computed.count if computed is not None else queue_count(user)
+        return computed.count if computed is not None else queue_count_cached(user)
 
     return {"work_queue_count": count}

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models.signals import post_delete, post_save
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
-from .cache import data_versions, person_value
+from .cache import bump, data_versions, person_value, person_value_peek, person_value_store
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,11 @@ class WorkQueue:
 
 # The provider's arguments: the person, the day and the moment (tender deadlines are moments).
 Provider = Callable[..., Iterable[QueueItem]]
+# The datasets a provider reads for a person, scoped so that a change elsewhere leaves the count cached:
+# "queue:org:12" (an organisation's placements, policies, tenders), "queue:company:7", or a shared one.
+Datasets = Callable[[object], Iterable[str]]
 KINDS: dict[str, QueueKind] = {}
-PROVIDERS: dict[str, list[tuple[Provider, tuple[str, ...]]]] = {}
+PROVIDERS: dict[str, list[tuple[Provider, Datasets]]] = {}
 
 
 def register_kinds(*kinds: QueueKind) -> None:
@@ -102,9 +106,9 @@ def register_kinds(*kinds: QueueKind) -> None:
         KINDS[kind.key] = kind
 
 
-def queue_provider(role: str, *, datasets: tuple[str, ...]):
-    """Register a provider of items for people of `role`; `datasets` name the data it reads (for the header's
-    cached count)."""
+def queue_provider(role: str, *, datasets: Datasets):
+    """Register a provider of items for people of `role`; `datasets(user)` names the data it reads for that
+    person (for the header's cached count; see bump_on_change)."""
 
     def register(provider: Provider) -> Provider:
         PROVIDERS.setdefault(role, []).append((provider, datasets))
@@ -141,16 +145,51 @@ def work_queue(user, *, today: date | None = None, now: datetime | None = None) 
     return WorkQueue(items=items, groups=ordered)
 
 
-def queue_datasets(role: str) -> tuple[str, ...]:
-    return tuple(sorted({name for _provider, datasets in PROVIDERS.get(role, []) for name in datasets}))
+def queue_datasets(user) -> tuple[str, ...]:
+    return tuple(
+        sorted({name for _provider, datasets in PROVIDERS.get(user.role, []) for name in datasets(user)})
+    )
+
+
+def bump_on_change(model, scopes: Callable[[object], Iterable[str]]) -> None:
+    """Bump the queue datasets `scopes(instance)` names whenever a row of `model` is saved or deleted (call in
+    the app's AppConfig.ready). Rows changed by bulk update are covered by the row the same service saves."""
+
+    def handler(instance, **kwargs):
+        for name in set(scopes(instance)):
+            bump(name)
+
+    uid = f"work-queue-{model._meta.label}"
+    post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+
+def _count_name(user, today: date) -> str | None:
+    datasets = queue_datasets(user)
+    if not datasets:
+        return None
+    return f"work_queue:{today.isoformat()}:{data_versions(*datasets)}"
 
 
 def queue_count(user) -> int:
-    """The size of the person's queue for the header: cached under the person's version, the versions of the
-    data the role's queue reads and the day (an item becomes due at midnight)."""
-    datasets = queue_datasets(user.role)
-    if not datasets:
-        return 0
+    """The size of the person's queue, cached under the person's version, the versions of the data the role's
+    queue reads and the day (an item becomes due at midnight); computed on a miss."""
     today = timezone.localdate()
-    name = f"work_queue:{today.isoformat()}:{data_versions(*datasets)}"
+    name = _count_name(user, today)
+    if name is None:
+        return 0
     return person_value(user.pk, name, lambda: work_queue(user, today=today).count)
+
+
+def queue_count_cached(user) -> int | None:
+    """The header's count: the size the dashboard last computed, while nothing it reads has changed since; None
+    otherwise. Computing the queue costs its providers' queries (about eight for a coordinator), too dear for
+    every page: the dashboard computes it anyway and stores the size (remember_count)."""
+    name = _count_name(user, timezone.localdate())
+    return person_value_peek(user.pk, name) if name else None
+
+
+def remember_count(user, queue: WorkQueue, *, today: date | None = None) -> None:
+    name = _count_name(user, today or timezone.localdate())
+    if name:
+        person_value_store(user.pk, name, queue.count)

@@ -400,3 +400,48 @@ def test_a_samordningsforbund_coordinator_sees_its_member_kommuners_companies(db
     assert forbund.kind == Organisation.Kind.SAMORDNINGSFORBUND
     CompanyFactory(status=Company.Status.APPLIED).municipalities.add(kommun)
     assert "companies.application" in kinds(person)
+
+
+def test_the_header_shows_the_count_the_dashboard_stored_until_something_it_reads_changes(
+    client, coordinator
+):
+    from asfportal.core.queue import queue_count_cached
+
+    company = _in_area(CompanyFactory(status=Company.Status.APPLIED), coordinator)
+    assert queue_count_cached(coordinator) is None  # never computed on an ordinary page
+    client.force_login(coordinator)
+    page = client.get(reverse("accounts:dashboard-coordinator")).content.decode()
+    assert "2 att göra" in page  # the application and last year's annual report
+    assert queue_count_cached(coordinator) == 2
+    assert "2 att göra" in client.get(reverse("placements:participant-list")).content.decode()
+    company_services.assessment_record(company=company, fields=assessment_fields(), actor=coordinator)
+    assert queue_count_cached(coordinator) is None  # changed: left out rather than wrong
+    assert "att göra" not in client.get(reverse("placements:participant-list")).content.decode()
+
+
+def test_a_change_in_another_organisation_leaves_the_count_cached(client, coordinator, outsider):
+    from asfportal.core.queue import queue_count_cached
+
+    offer = (
+        OfferFactory()
+    )  # a new company changes the national registry, which every coordinator's queue reads
+    client.force_login(coordinator)
+    client.get(reverse("accounts:dashboard-coordinator"))
+    assert queue_count_cached(coordinator) == 1
+    _started(outsider, start_days_ago=70, days=60, offer=offer)
+    assert queue_count_cached(coordinator) == 1
+    assert queue_count_cached(outsider) is None
+
+
+def test_the_dashboard_lists_the_items_and_says_when_there_is_nothing_to_do(client, coordinator):
+    AnnualReport.objects.create(organisation=coordinator.organisation, year=TODAY.year - 1,
+                                status=AnnualReport.Status.DONE)  # fmt: skip
+    client.force_login(coordinator)
+    assert "Inget att göra just nu." in client.get(reverse("accounts:dashboard-coordinator")).content.decode()
+    company = _in_area(CompanyFactory(status=Company.Status.APPLIED), coordinator)
+    FollowUp.objects.filter(placement=_started(coordinator, start_days_ago=70, days=60)).delete()
+    page = client.get(reverse("accounts:dashboard-coordinator")).content.decode()
+    assert "Inget att göra just nu." not in page
+    assert "Utfall som saknas (1)" in page and "Försenad" in page
+    assert company.name in page and reverse("companies:company-assess", args=[company.pk]) in page
+    assert page.index("Utfall som saknas (1)") < page.index("Ansökningar som väntar på bedömning (1)")

@@ -71,7 +71,8 @@ def officer_items(user, *, today: date, now: datetime):
             kind="procurement.question",
             what=gettext("Answer the question; a later answer moves the submission deadline"),
             whom=question.tender.title,
-            url=reverse("procurement:question-answer", args=[question.pk]),
+            # The answer is written on the tender's manage page (the answer view takes only the POST).
+            url=reverse("procurement:tender-manage", args=[question.tender_id]) + f"#answer-{question.pk}",
             due=due,
             overdue=now > due,
             action=gettext("Answer"),

@@ -445,3 +445,22 @@ def test_the_dashboard_lists_the_items_and_says_when_there_is_nothing_to_do(clie
     assert "Utfall som saknas (1)" in page and "Försenad" in page
     assert company.name in page and reverse("companies:company-assess", args=[company.pk]) in page
     assert page.index("Utfall som saknas (1)") < page.index("Ansökningar som väntar på bedömning (1)")
+
+
+def test_every_items_link_opens_its_page_for_its_person(
+    client, coordinator, officer, company_rep, rep_company
+):
+    """Each kind's link is a page the person may open (an action that takes only a POST is reached through the
+    page that holds its form)."""
+    from tests.test_query_counts import _queue_items
+
+    _queue_items(coordinator, officer, company_rep, rep_company, 1)
+    _in_area(CompanyFactory(status=Company.Status.APPLIED), coordinator)
+    seen = set()
+    for person in (coordinator, officer, company_rep):
+        client.force_login(person)
+        for item in work_queue(person).items:
+            response = client.get(item.url)
+            assert response.status_code == 200, (item.kind, item.url, response.status_code)
+            seen.add(item.kind)
+    assert len(seen) >= 13, seen

@@ -57,6 +57,9 @@ class QueueItem:
 
     @property
     def due_iso(self) -> str:
+        """For <time datetime>: HTML takes at most three digits of a second, so whole seconds."""
+        if isinstance(self.due, datetime):
+            return timezone.localtime(self.due).replace(microsecond=0).isoformat()
         return self.due.isoformat() if self.due else ""
 
 

@@ -334,6 +334,7 @@ def test_a_question_shows_the_last_day_the_6_day_rule_allows_until_answered(
     item = work_queue(officer).items[0]
     assert item.kind == "procurement.question"
     assert item.due == tender.submission_deadline_at - timedelta(days=6) == tender.latest_answers_at()
+    assert "." not in item.due_iso  # valid in <time datetime>: no microseconds
     assert not item.overdue
     procurement_services.question_answer(question=question, answer="Tre.", actor=officer)
     assert kinds(officer) == []

@@ -40,8 +40,9 @@ def rep():
 
 def _lifecycle(officer, rep) -> Tender:
     """A tender in lots through every change: published, a question answered, amended, closed and awarded."""
-    tender = TenderFactory(buyer=officer.organisation, contract_start_on=date(2027, 1, 1),
-                           contract_end_on=date(2027, 6, 30))  # fmt: skip
+    today = timezone.localdate()
+    tender = TenderFactory(buyer=officer.organisation, contract_start_on=today + timedelta(days=60),
+                           contract_end_on=today + timedelta(days=240))  # fmt: skip
     Lot.objects.create(tender=tender, number=1, title="Skolor", is_reserved=True)
     Lot.objects.create(tender=tender, number=2, title="Förskolor", is_reserved=False)
     services.tender_publish(tender=tender, actor=officer)
@@ -123,7 +124,7 @@ def test_every_change_adds_a_release_and_the_record_compiles_them_as_ocdskit_doe
     assert record["releases"] == releases
     schema = json.loads(packages.PATCHED_SCHEMA.read_text())
     package = {**_package(client), "releases": releases}
-    (expected,) = ocdskit.combine.merge([package], schema=schema, return_package=True)["records"]
+    (expected,) = next(ocdskit.combine.merge([package], schema=schema, return_package=True))["records"]
     assert record["compiledRelease"] == expected["compiledRelease"]
     assert record["compiledRelease"]["tag"] == ["compiled"]
     assert record["compiledRelease"]["awards"][0]["suppliers"][0]["name"] == "Städkraft"
@@ -215,16 +216,16 @@ def test_the_buyer_and_the_supplier_are_identified_by_organisation_number(client
 
 
 def test_dates_are_swedish_time_with_their_offset_and_date_only_values_the_swedish_day(client, officer, rep):
-    winter_deadline = datetime(2026, 12, 10, 12, 0, tzinfo=SWEDEN)
+    winter_deadline = datetime(2030, 12, 10, 12, 0, tzinfo=SWEDEN)
     tender = TenderFactory(
         buyer=officer.organisation,
         submission_deadline_at=winter_deadline,
-        question_deadline_at=datetime(2026, 11, 30, 16, 0, tzinfo=SWEDEN),
-        answers_published_by_at=datetime(2026, 12, 1, 16, 0, tzinfo=SWEDEN),
-        contract_start_on=date(2027, 1, 1),
-        contract_end_on=date(2027, 6, 30),
+        question_deadline_at=datetime(2030, 11, 30, 16, 0, tzinfo=SWEDEN),
+        answers_published_by_at=datetime(2030, 12, 1, 16, 0, tzinfo=SWEDEN),
+        contract_start_on=date(2031, 1, 1),
+        contract_end_on=date(2031, 6, 30),
     )
-    published = datetime(2026, 10, 5, 9, 30, tzinfo=SWEDEN)
+    published = datetime(2030, 10, 5, 9, 30, tzinfo=SWEDEN)
     services.tender_publish(tender=tender, actor=officer, now=published)
     Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
                               submitted_at=published + timedelta(days=1))  # fmt: skip
@@ -232,25 +233,25 @@ def test_dates_are_swedish_time_with_their_offset_and_date_only_values_the_swedi
     with _frozen_after(winter_deadline + timedelta(days=5)):
         services.tender_award(
             tender=tender,
-            awards=[{"company": rep.representation.company, "value": 400_000, "awarded_on": date(2026, 12, 15),
-                     "contract_start_on": date(2027, 1, 1), "contract_end_on": date(2027, 6, 30)}],
+            awards=[{"company": rep.representation.company, "value": 400_000, "awarded_on": date(2030, 12, 15),
+                     "contract_start_on": date(2031, 1, 1), "contract_end_on": date(2031, 6, 30)}],
             actor=officer,
         )  # fmt: skip
     first, award = _record(client, tender)["records"][0]["releases"]
-    assert first["date"] == "2026-10-05T09:30:00+02:00"  # summer time
+    assert first["date"] == "2030-10-05T09:30:00+02:00"  # summer time
     assert first["tender"]["tenderPeriod"] == {
-        "startDate": "2026-10-05T09:30:00+02:00",
-        "endDate": "2026-12-10T12:00:00+01:00",  # winter time
+        "startDate": "2030-10-05T09:30:00+02:00",
+        "endDate": "2030-12-10T12:00:00+01:00",  # winter time
     }
-    assert first["tender"]["enquiryPeriod"]["endDate"] == "2026-11-30T16:00:00+01:00"
+    assert first["tender"]["enquiryPeriod"]["endDate"] == "2030-11-30T16:00:00+01:00"
     assert first["tender"]["contractPeriod"] == {
-        "startDate": "2027-01-01T00:00:00+01:00",  # the Swedish day's start, not UTC midnight
-        "endDate": "2027-06-30T23:59:59+02:00",  # an end date is the end of the Swedish day
+        "startDate": "2031-01-01T00:00:00+01:00",  # the Swedish day's start, not UTC midnight
+        "endDate": "2031-06-30T23:59:59+02:00",  # an end date is the end of the Swedish day
     }
-    assert award["awards"][0]["date"] == "2026-12-15T00:00:00+01:00"
+    assert award["awards"][0]["date"] == "2030-12-15T00:00:00+01:00"
     assert award["awards"][0]["contractPeriod"] == {
-        "startDate": "2027-01-01T00:00:00+01:00",
-        "endDate": "2027-06-30T23:59:59+02:00",
+        "startDate": "2031-01-01T00:00:00+01:00",
+        "endDate": "2031-06-30T23:59:59+02:00",
     }
 
 

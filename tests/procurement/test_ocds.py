@@ -99,6 +99,14 @@ def test_the_demo_package_passes_the_data_review(client, monkeypatch):
     package = _package(client)
     assert len(package["releases"]) >= 5
     assert problems(review(package, monkeypatch)) == {}
+    buyers = {r["buyer"]["id"] for r in package["releases"]}
+    assert buyers == {"SE-ON-212000-1967"}  # Örebro kommun, by its organisationsnummer
+    for release in package["releases"]:
+        ids = {p["id"] for p in release["parties"]}
+        referenced = {release["buyer"]["id"]} | {
+            s["id"] for a in release.get("awards", []) for s in a["suppliers"]
+        }
+        assert referenced <= ids  # every organisation the release names is among its parties
 
 
 def test_the_national_benchmark_package_at_a_small_scale_passes_the_data_review(client, monkeypatch):

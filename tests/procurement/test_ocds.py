@@ -336,3 +336,22 @@ def test_an_unknown_record_is_not_found(client):
     assert client.get(reverse("procurement:ocds-record", args=["ocds-asfprt-999999"])).status_code == 404
     draft = TenderFactory()
     assert client.get(reverse("procurement:ocds-record", args=[f"ocds-asfprt-{draft.pk}"])).status_code == 404
+
+
+@pytest.mark.parametrize("tenders", [1, 25])
+def test_the_release_package_streams_in_a_fixed_number_of_queries(client, tenders, django_assert_num_queries):
+    TenderFactory.create_batch(tenders, published=True)
+    # The request's savepoint and its release, and the releases read 500 at a time from one cursor.
+    with django_assert_num_queries(3):
+        package = _package(client)
+    assert len(package["releases"]) == tenders
+
+
+@pytest.mark.parametrize("changes", [0, 5])
+def test_a_record_is_read_in_a_fixed_number_of_queries(client, officer, changes, django_assert_num_queries):
+    tender = TenderFactory(buyer=officer.organisation, published=True)
+    for n in range(changes):
+        services.tender_amend(tender=tender, changes={"title": f"Titel {n}"}, reason="Rättelse",
+                              is_substantial=False, actor=officer)  # fmt: skip
+    with django_assert_num_queries(3):  # the request's savepoint and its release, and the releases
+        _record(client, tender)

@@ -14,6 +14,7 @@ class ProcurementConfig(AppConfig):
             Award,
             Decline,
             Lot,
+            OcdsRelease,
             Question,
             SavedSearch,
             Submission,
@@ -24,7 +25,7 @@ class ProcurementConfig(AppConfig):
         # The cached tender list, tender pages and OCDS releases (procurement/views.py).
         invalidate_on_change(
             "tenders",
-            [Tender, Award, Lot, TenderDocument, Amendment, Question],
+            [Tender, Award, Lot, TenderDocument, Amendment, Question, OcdsRelease],
             m2m=[Tender.municipalities.through, Tender.cpv_codes.through],
         )
         # The work queues' cached sizes in the header (procurement/queue.py, core/queue.py): the buyer's

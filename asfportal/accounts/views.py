@@ -13,7 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
@@ -129,6 +129,13 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard_administrator.html",
         **selectors.administrator_overview(),
     )
+
+
+@require_POST
+def introduction_dismiss(request: HttpRequest) -> HttpResponse:
+    """Hide the first-login introduction for good; back to the dashboard it was shown on."""
+    services.introduction_dismiss(user=request.user)
+    return redirect("accounts:dashboard")
 
 
 RECOVERY_CODES_SESSION_KEY = "two_factor_new_codes"

@@ -13,6 +13,7 @@ AUDIT_LABELS = {
     # Accounts
     "accounts.user.created": _("User account created"),
     "accounts.organisation.reference_loaded": _("Municipalities and regions loaded from reference data"),
+    "accounts.introduction.dismissed": _("First-login introduction dismissed"),
     "accounts.sso_login": _("Signed in through the organisation's login"),
     "accounts.two_factor.enabled": _("Two-step verification turned on"),
     "accounts.two_factor.failed": _("Wrong two-step verification code"),

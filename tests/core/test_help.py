@@ -51,7 +51,9 @@ def test_the_introduction_shows_until_the_person_dismisses_it_and_then_never_aga
     client.force_login(coordinator)
     dashboard = reverse("accounts:dashboard-coordinator")
     assert "Välkommen till ASF-portalen" in client.get(dashboard).content.decode()
-    assert "Välkommen till ASF-portalen" in client.get(dashboard).content.decode()  # not read yet: still there
+    assert (
+        "Välkommen till ASF-portalen" in client.get(dashboard).content.decode()
+    )  # not read yet: still there
     response = client.post(reverse("accounts:introduction-dismiss"))
     assert response.status_code == 302
     assert "Välkommen till ASF-portalen" not in client.get(dashboard).content.decode()

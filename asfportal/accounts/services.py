@@ -147,6 +147,19 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language a person chose in the header: their notifications and e-mails are written in it from now on
+    (core/notifications.py renders each in the recipient's language)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language != language:
+        user.language = language
+        user.full_clean(validate_unique=False, validate_constraints=False)
+        user.save(update_fields=["language"])
+        audit(user, "accounts.user.language_changed", user, language=language)
+    return user
+
+
+@transaction.atomic
 def introduction_dismiss(*, user: User) -> User:
     """The person has read the first-login introduction: it stays hidden from now on, on every device.
     A second dismissal (a double click, another tab) changes nothing and records nothing."""

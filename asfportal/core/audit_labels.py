@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_LABELS = {
     # Accounts
     "accounts.user.created": _("User account created"),
+    "accounts.user.language_changed": _("Language changed"),
     "accounts.organisation.reference_loaded": _("Municipalities and regions loaded from reference data"),
     "accounts.introduction.dismissed": _("First-login introduction dismissed"),
     "accounts.sso_login": _("Signed in through the organisation's login"),

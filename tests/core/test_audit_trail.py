@@ -536,6 +536,11 @@ def _introduction_dismissed(w):
     return Expect(w.coordinator, user)
 
 
+def _language_set(w):
+    user = asfportal.accounts.services.user_language_set(user=w.coordinator, language="en")
+    return Expect(w.coordinator, user, {"language": "en"})
+
+
 @dataclass
 class Case:
     service: Any
@@ -619,6 +624,7 @@ CASES = [
     Case(asfportal.core.services.accessibility_report_create, "core.accessibility_report.created",
          _accessibility_report),
     Case(procurement.eforms.imports.tender_import_from_notice, "procurement.tender.imported", _notice_imported),
+    Case(asfportal.accounts.services.user_language_set, "accounts.user.language_changed", _language_set),
     Case(asfportal.accounts.services.introduction_dismiss, "accounts.introduction.dismissed", _introduction_dismissed),
 ]
 # fmt: on

@@ -71,3 +71,25 @@ def test_dismissing_twice_records_one_entry(coordinator):
     services.introduction_dismiss(user=coordinator)
     assert coordinator.__class__.objects.get(pk=coordinator.pk).introduction_dismissed_at == first
     assert AuditEntry.objects.filter(action="accounts.introduction.dismissed").count() == 1
+
+
+def test_a_signed_in_person_who_switches_to_english_gets_notifications_in_english(client, coordinator):
+    from asfportal.core import notifications
+
+    client.force_login(coordinator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    coordinator.refresh_from_db()
+    assert coordinator.language == "en"
+    note = notifications.notify(recipient=coordinator, kind="policies.review_due",
+                                context={"policy": _Policy()}, key="language-test")  # fmt: skip
+    assert note.subject == "Review the policy Policy för arbetsintegrerande sociala företag"
+    assert AuditEntry.objects.filter(action="accounts.user.language_changed", actor=coordinator).count() == 1
+    client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}
+    )  # the same choice again: no new entry
+    assert AuditEntry.objects.filter(action="accounts.user.language_changed").count() == 1
+
+
+class _Policy:
+    title = "Policy för arbetsintegrerande sociala företag"
+    review_on = None

@@ -9,11 +9,11 @@ class ProcurementConfig(AppConfig):
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
 
-        from .models import Amendment, Award, Lot, Question, Tender, TenderDocument
+        from .models import Amendment, Award, Lot, OcdsRelease, Question, Tender, TenderDocument
 
         # The cached tender list, tender pages and OCDS releases (procurement/views.py).
         invalidate_on_change(
             "tenders",
-            [Tender, Award, Lot, TenderDocument, Amendment, Question],
+            [Tender, Award, Lot, TenderDocument, Amendment, Question, OcdsRelease],
             m2m=[Tender.municipalities.through, Tender.cpv_codes.through],
         )

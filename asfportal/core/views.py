@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import notifications, services
 from .exceptions import DomainError, add_to_form
@@ -61,6 +61,20 @@ def help_page(request: HttpRequest, role: str) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
+def open_data_index(request: HttpRequest) -> HttpResponse:
+    """What the portal publishes as open data, where, in which format and under which licence."""
+    return render(request, "core/open_data.html")
+
+
+@login_not_required
+@require_safe
+def publication_policy(request: HttpRequest) -> HttpResponse:
+    """The publication policy of the OCDS data (the release package's publicationPolicy links here)."""
+    return render(request, "core/publication_policy.html")
+
+
+@login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tillgänglighetsredogörelse) with its report form, as DOS-lagen requires."""
     form = AccessibilityReportForm(request.POST or None)
@@ -76,7 +90,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The benchmark's floor: a trivial page through the same middleware, base template and context processors
     as every page, so a page's cost can be read as a ratio to it. Routed only when BENCHMARK_FLOOR is on."""
@@ -84,7 +98,7 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> HttpResponse:

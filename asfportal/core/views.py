@@ -37,14 +37,12 @@ HELP_PAGES = {
 
 
 @login_not_required
-@require_safe
 def help_index(request: HttpRequest) -> HttpResponse:
     """The list of help pages; open to everyone, so a person can read up before signing in."""
     return render(request, "core/help/index.html", {"pages": HELP_PAGES})
 
 
 @login_not_required
-@require_safe
 def help_page(request: HttpRequest, role: str) -> HttpResponse:
     """One role's help page, its text in the interface language (Swedish, or English)."""
     language = "en" if get_language() == "en" else "sv"

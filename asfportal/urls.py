@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
+
+from asfportal.accounts import views as account_views
 
 admin.site.site_header = _("ASF-portalen administration")
 admin.site.site_title = _("ASF-portalen")
@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("placements.urls")),
     path("", include("policies.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

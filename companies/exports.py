@@ -7,6 +7,7 @@ from io import BytesIO
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -70,20 +71,21 @@ def open_data_rows() -> list[dict]:
 # semicolons and reads UTF-8 only after a byte-order mark; everything else reads standard CSV.
 CSV_DIALECTS = {"csv": (",", ""), "excel-sv": (";", "\ufeff")}
 
+# The headings in the language of the person exporting (Swedish by default).
 REGISTRY_COLUMNS = [
     # (heading, width in characters)
-    ("Namn", 40),
-    ("Organisationsnummer", 20),
-    ("Juridisk form", 34),
-    ("Status", 18),
-    ("Senast bedömd", 15),
-    ("Verifierad till", 15),
-    ("Kommuner", 40),
-    ("Anställda", 11),
-    ("Varav för arbetsintegrering", 14),
-    ("Arbetsträningsplatser", 14),
-    ("E-post", 32),
-    ("Telefon", 18),
+    (pgettext_lazy("registry export", "Name"), 40),
+    (pgettext_lazy("registry export", "Organisation number"), 20),
+    (pgettext_lazy("registry export", "Legal form"), 34),
+    (pgettext_lazy("registry export", "Status"), 18),
+    (pgettext_lazy("registry export", "Last assessed"), 15),
+    (pgettext_lazy("registry export", "Verified until"), 15),
+    (pgettext_lazy("registry export", "Municipalities"), 40),
+    (pgettext_lazy("registry export", "Employees"), 11),
+    (pgettext_lazy("registry export", "Of them in work integration"), 14),
+    (pgettext_lazy("registry export", "Work-training places"), 14),
+    (pgettext_lazy("registry export", "E-mail"), 32),
+    (pgettext_lazy("registry export", "Phone"), 18),
 ]
 
 
@@ -123,7 +125,7 @@ def registry_csv(companies: QuerySet[Company], *, dialect: str) -> HttpResponse:
     )
     response.write(bom)
     writer = csv.writer(response, delimiter=delimiter)
-    writer.writerow([heading for heading, _width in REGISTRY_COLUMNS])
+    writer.writerow([str(heading) for heading, _width in REGISTRY_COLUMNS])
     for company in companies:
         writer.writerow([_csv_cell(value) for value in _registry_values(company)])
     return response
@@ -149,7 +151,7 @@ def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
     bold = Font(bold=True)
     headings = []
     for heading, _width in REGISTRY_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=heading)
+        cell = WriteOnlyCell(sheet, value=str(heading))
         cell.font = bold
         headings.append(cell)
     sheet.append(headings)

@@ -80,3 +80,14 @@ EMPLOYMENT_OUTCOMES = (
     Outcome.WORK_ELSEWHERE,
     Outcome.WORK_ELSEWHERE_SUBSIDISED,
 )
+
+
+# What the participant access log records (services.log_access), in words for the log page; the stored value stays
+# as written, so the log's history reads the same before and after a change of wording.
+ACCESS_LOG_ACTIONS = {
+    "viewed": _("Viewed the record"),
+    "registered": _("Registered the participant"),
+    "consent withdrawn": _("Recorded the withdrawn consent"),
+    "placement created": _("Created a placement"),
+    "exported": _("Exported the register extract"),
+}

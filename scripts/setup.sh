@@ -39,5 +39,20 @@ if [ ! -e "$stamp" ] && [ ! -e ".venv/.installed-$hash-test" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# pa11y (tests/browser/test_pa11y.py) from the npm registry, pinned by its lock file and installed again only when
+# the lock file changes; Puppeteer never downloads a browser (the tests drive Debian's Chromium). Offline with a
+# warm npm cache it installs from the cache; without either, the pa11y test says why it cannot run.
+if [ "$extras" = test ] && command -v npm >/dev/null; then
+  pa11y_dir=tests/browser/pa11y
+  pa11y_stamp="$pa11y_dir/node_modules/.installed-$(sha256sum "$pa11y_dir/package-lock.json" | cut -c1-16)"
+  if [ ! -e "$pa11y_stamp" ]; then
+    echo "==> installing pa11y (npm ci)"
+    if PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix "$pa11y_dir" --prefer-offline --no-audit --no-fund --loglevel=error; then
+      touch "$pa11y_stamp"
+    else
+      echo "warning: pa11y could not be installed; tests/browser/test_pa11y.py will fail in CI and skip elsewhere" >&2
+    fi
+  fi
+fi
 # compilemessages only needs the settings to load; DEBUG=on spares it a SECRET_KEY.
 DEBUG=on .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=var

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -112,12 +113,17 @@ def main_pages(values: dict[str, dict[str, object]] | None) -> list[Page]:
     return pages
 
 
-def fetch_html(client, role: str, user, pages: list[Page]) -> tuple[list[tuple[Page, str]], list[str]]:
-    """GET each page the role may see; returns the HTML pages with their text, and broken promises of the matrix
-    (a page it says answers 200 that does not: missing data here would otherwise shrink the check unnoticed)."""
+def fetch_html(
+    client, role: str, user, pages: list[Page], *, language: str | None = None
+) -> tuple[list[tuple[Page, str]], list[str]]:
+    """GET each page the role may see (in `language` when given, as the header's switcher chooses it); returns the
+    HTML pages with their text, and broken promises of the matrix (a page it says answers 200 that does not:
+    missing data here would otherwise shrink the check unnoticed)."""
     client.logout()
     if user is not None:
         client.force_login(user)
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     found, broken = [], []
     for page in pages:
         if not page.candidate_for(role):

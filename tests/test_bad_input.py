@@ -484,6 +484,12 @@ REGISTRY: dict[str, Entry] = {
     "accounts:dashboard-procurement": _reads("officer"),
     "accounts:dashboard-company": _reads("rep"),
     "accounts:dashboard-administrator": _reads("admin_user"),
+    "accounts:introduction-dismiss": _action("coordinator"),
+    "core:help": _reads("anonymous"),
+    "core:help-coordinator": _reads("anonymous"),
+    "core:help-procurement": _reads("anonymous"),
+    "core:help-company": _reads("anonymous"),
+    "core:help-administrator": _reads("anonymous"),
     "set_language": _action("anonymous", language="en", next="/foretag/"),
     # companies
     "companies:company-apply": Entry("anonymous", valid=_company(applicant_name="Eva Ek", applicant_email="eva@example.se")),

@@ -47,6 +47,11 @@ CORE_AND_ACCOUNTS = {
     "core:open-data": ([], [200, 200, 200, 200, 200, 200]),
     "core:publication-policy": ([], [200, 200, 200, 200, 200, 200]),
     "core:healthz": ([], [200, 200, 200, 200, 200, 200]),
+    "core:help": ([], [200, 200, 200, 200, 200, 200]),
+    "core:help-coordinator": ([], [200, 200, 200, 200, 200, 200]),
+    "core:help-procurement": ([], [200, 200, 200, 200, 200, 200]),
+    "core:help-company": ([], [200, 200, 200, 200, 200, 200]),
+    "core:help-administrator": ([], [200, 200, 200, 200, 200, 200]),
     "core:notification-list": ([], ["login", 200, 200, 200, 200, 200]),
     "core:notification-open": (["notification"], ["login", 302, 404, 404, 404, 404]),
     "core:notification-mark-all-read": ([], ["login", 405, 405, 405, 405, 405]),
@@ -69,6 +74,7 @@ CORE_AND_ACCOUNTS = {
     "accounts:dashboard-procurement": ([], ["login", 403, 403, 200, 403, 200]),
     "accounts:dashboard-company": ([], ["login", 403, 403, 403, 200, 200]),
     "accounts:dashboard-administrator": ([], ["login", 403, 403, 403, 403, 200]),
+    "accounts:introduction-dismiss": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "set_language": ([], [302, 302, 302, 302, 302, 302]),
 }
 # The URLs above that answer a GET with 405, posted without data (they take no ids): marking one's own
@@ -76,6 +82,7 @@ CORE_AND_ACCOUNTS = {
 CORE_POST_ONLY = {
     "core:notification-mark-all-read": ([], ["login", 302, 302, 302, 302, 302]),
     "accounts:logout": ([], ["login", 302, 302, 302, 302, 302]),
+    "accounts:introduction-dismiss": ([], ["login", 302, 302, 302, 302, 302]),
 }
 
 

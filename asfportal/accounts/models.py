@@ -160,6 +160,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Bumped when an administrator resets the user's two-factor devices: a session verified under an older value
     # is no longer verified, so a lost phone cannot keep an open session alive (accounts/two_factor.py).
     two_factor_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The short introduction on the dashboard shows until the person dismisses it (accounts/services.py).
+    introduction_dismissed_at = models.DateTimeField(
+        _("introduction dismissed"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.core.audit import audit
@@ -143,6 +144,31 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     audit(user, "accounts.two_factor.recovery_codes_regenerated", user)
     notifications.two_factor_changed_notify(user=user, change="codes")
     return codes
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language a person chose in the header: their notifications and e-mails are written in it from now on
+    (core/notifications.py renders each in the recipient's language)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language != language:
+        user.language = language
+        user.full_clean(validate_unique=False, validate_constraints=False)
+        user.save(update_fields=["language"])
+        audit(user, "accounts.user.language_changed", user, language=language)
+    return user
+
+
+@transaction.atomic
+def introduction_dismiss(*, user: User) -> User:
+    """The person has read the first-login introduction: it stays hidden from now on, on every device.
+    A second dismissal (a double click, another tab) changes nothing and records nothing."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.introduction_dismissed_at is None:
+        user.introduction_dismissed_at = timezone.now()
+        user.save(update_fields=["introduction_dismissed_at"])
+        audit(user, "accounts.introduction.dismissed", user)
+    return user
 
 
 @transaction.atomic

@@ -20,5 +20,6 @@ urlpatterns = [
     path("oversikt/samordnare/", views.dashboard_coordinator, name="dashboard-coordinator"),
     path("oversikt/upphandlare/", views.dashboard_procurement, name="dashboard-procurement"),
     path("oversikt/foretag/", views.dashboard_company, name="dashboard-company"),
+    path("oversikt/introduktion/dolj/", views.introduction_dismiss, name="introduction-dismiss"),
     path("oversikt/administrator/", views.dashboard_administrator, name="dashboard-administrator"),
 ]

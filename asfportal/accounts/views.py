@@ -6,6 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
@@ -134,6 +136,29 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard_administrator.html",
         **selectors.administrator_overview(),
     )
+
+
+@login_not_required
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher (Django's set_language: the cookie, back to the page); a signed-in person's
+    choice is kept on their account too, so notifications and e-mails reach them in that language."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and language != request.user.language
+    ):
+        services.user_language_set(user=request.user, language=language)
+    return response
+
+
+@require_POST
+def introduction_dismiss(request: HttpRequest) -> HttpResponse:
+    """Hide the first-login introduction for good; back to the dashboard it was shown on."""
+    services.introduction_dismiss(user=request.user)
+    return redirect("accounts:dashboard")
 
 
 RECOVERY_CODES_SESSION_KEY = "two_factor_new_codes"

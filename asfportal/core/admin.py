@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .audit import audit, hide_audit_entries, visible_audit_entries  # noqa: F401 - apps register through here
+from .audit_labels import audit_label
 from .models import AccessibilityReport, AuditEntry, Notification, WorkerHeartbeat
 
 # Records that stay out of every admin page while they are secret. The core cannot import the apps (they import
@@ -118,18 +119,36 @@ def _without(nested: list, texts: set[str]) -> list:
     return kept
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The trail filtered by event, each under its readable name (core/audit_labels.py), not its code."""
+
+    title = _("event")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, audit_label(code)) for code in codes), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only and append-only: the audit trail is evidence, never added to, edited or deleted by hand, not even
     by an administrator. Entries about sealed answers appear once the tender's deadline has passed."""
 
-    list_display = ["at", "action", "object_type", "object_repr", "actor"]
-    list_filter = ["action", "object_type", ("actor", admin.RelatedOnlyFieldListFilter), "at"]
+    list_display = ["at", "event", "object_type", "object_repr", "actor"]
+    list_filter = [AuditActionFilter, "object_type", ("actor", admin.RelatedOnlyFieldListFilter), "at"]
     search_fields = ["action", "object_repr", "object_id", "actor__email", "actor__full_name"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "action", "object_type", "object_id", "object_repr", "details"]
+    fields = ["at", "actor", "event", "action", "object_type", "object_id", "object_repr", "details"]
     readonly_fields = fields
+
+    @admin.display(description=_("event"), ordering="action")
+    def event(self, entry):
+        return audit_label(entry.action)
 
     def get_queryset(self, request):
         return visible_audit_entries(super().get_queryset(request))

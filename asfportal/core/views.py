@@ -10,7 +10,9 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,6 +25,37 @@ from .models import Notification
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+# The help pages, one per role, in plain language: each role's tasks step by step (templates/core/help/).
+HELP_PAGES = {
+    "coordinator": _lazy("Help for coordinators"),
+    "procurement": _lazy("Help for procurement officers"),
+    "company": _lazy("Help for enterprises"),
+    "administrator": _lazy("Help for administrators"),
+}
+
+
+@login_not_required
+def help_index(request: HttpRequest) -> HttpResponse:
+    """The list of help pages; open to everyone, so a person can read up before signing in."""
+    return render(request, "core/help/index.html", {"pages": HELP_PAGES})
+
+
+@login_not_required
+def help_page(request: HttpRequest, role: str) -> HttpResponse:
+    """One role's help page, its text in the interface language (Swedish, or English)."""
+    language = "en" if get_language() == "en" else "sv"
+    return render(
+        request,
+        "core/help/page.html",
+        {
+            "role": role,
+            "title": HELP_PAGES[role],
+            "body": f"core/help/{role}.{language}.html",
+            "pages": HELP_PAGES,
+        },
+    )
 
 
 @login_not_required

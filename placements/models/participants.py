@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.models import BaseModel
 
-from ..choices import IncomeSource, Occupation, TargetGroup
+from ..choices import ACCESS_LOG_ACTIONS, IncomeSource, Occupation, TargetGroup
 
 
 class Participant(BaseModel):
@@ -144,3 +144,8 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.participant_code} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the interface language; an action without a label shows as it is stored."""
+        return str(ACCESS_LOG_ACTIONS.get(self.action, self.action))

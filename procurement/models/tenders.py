@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator, UR
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts import capabilities
@@ -43,7 +44,12 @@ class CpvCode(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label}"
+        return f"{self.code} {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        """The official label in the interface language (the EU's Swedish or English wording)."""
+        return self.label_en if (get_language() or "sv").startswith("en") and self.label_en else self.label
 
 
 class TenderQuerySet(models.QuerySet):

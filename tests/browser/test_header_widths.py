@@ -53,3 +53,75 @@ def test_the_menu_works_without_javascript_on_a_small_screen(browser, live_serve
         page.wait_for_url("**/deltagare/**")
     finally:
         context.close()
+
+
+# --- Every page of every role (issue 15 §4) ----------------------------------------------------------------------
+
+DESKTOP_WIDTHS = [1920, 1366, 1280, 1024]
+PHONE_WIDTH = 320  # WCAG 1.4.10 reflow: 1280 px at 400 % zoom
+SCROLL_WIDTH = "document.documentElement.scrollWidth - window.innerWidth"
+# What makes the page wider than the window at 320 px, for the failure message.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive'))
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+    + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+
+
+def _role_pages(client, users):
+    from tests.main_pages import ROLES, fetch_html, main_pages, seed_portal
+
+    pages = main_pages(seed_portal(users))
+    return {role: fetch_html(client, role, users[role], pages)[0] for role in ROLES}
+
+
+def test_every_page_of_every_role_fits_the_common_widths_and_reflows_at_320_px(
+    page, live_server, client, coordinator, outsider, officer, company_rep, admin_user
+):
+    from tests.browser.helpers import login_as, logout
+
+    users = {"anonymous": None, "coordinator": coordinator, "outsider": outsider, "officer": officer,
+             "company_rep": company_rep, "admin_user": admin_user}  # fmt: skip
+    problems, checked = [], 0
+    for role, found in _role_pages(client, users).items():
+        if users[role] is not None:
+            login_as(page, live_server, users[role])
+        for main_page, _html in found:
+            page.set_viewport_size({"width": DESKTOP_WIDTHS[0], "height": 900})
+            page.goto(f"{live_server.url}{main_page.url}")
+            checked += 1
+            for width in [*DESKTOP_WIDTHS, PHONE_WIDTH]:
+                page.set_viewport_size({"width": width, "height": 900})
+                if (overflow := page.evaluate(SCROLL_WIDTH)) > 0:
+                    problems.append(f"{main_page.label} as {role} at {width} px: {overflow} px too wide, "
+                                    f"{page.evaluate(WIDEST)}")  # fmt: skip
+        if users[role] is not None:
+            logout(page)
+    assert checked > 60
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["coordinator", "officer", "company_rep", "admin_user"])
+def test_without_javascript_at_320_px_every_menu_link_of_every_role_is_reachable(
+    browser, live_server, request, role
+):
+    user = request.getfixturevalue(role)
+    user.full_name = "Margareta Johansson-Lindqvist"
+    user.save(update_fields=["full_name"])
+    context = browser.new_context(java_script_enabled=False, viewport={"width": PHONE_WIDTH, "height": 700})
+    page = context.new_page()
+    try:
+        login(page, live_server, user)
+        page.goto(f"{live_server.url}{reverse('accounts:dashboard')}")
+        links = page.locator("#main-menu a").all()
+        assert len(links) >= 4
+        for link in links:
+            link.scroll_into_view_if_needed()
+            box = link.bounding_box()
+            assert link.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, (
+                link.inner_text()
+            )
+        assert page.evaluate(SCROLL_WIDTH) <= 0
+        _assert_on_screen(page, PHONE_WIDTH)
+    finally:
+        context.close()

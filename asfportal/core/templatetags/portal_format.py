@@ -25,3 +25,11 @@ def thousands(value) -> str:
 def sek(value) -> str:
     text = thousands(value)
     return text if text == "\u2013" else f"{text}\xa0kr"
+
+
+@register.filter
+def audit_label(code: str) -> str:
+    """`{{ entry.action|audit_label }}` → "Upphandling publicerad" (core/audit_labels.py)."""
+    from asfportal.core.audit_labels import audit_label as label
+
+    return label(code)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -120,7 +121,8 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
     OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
-    OIDC_STORE_ID_TOKEN = False
+    # Kept in the session for the id_token_hint of RP-initiated logout (providers want it to redirect back).
+    OIDC_STORE_ID_TOKEN = True
     # RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) when the provider has an end_session_endpoint.
     OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
     OIDC_OP_LOGOUT_URL_METHOD = "asfportal.accounts.oidc.provider_logout_url"
@@ -432,6 +434,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # The logout form's answer redirects to the provider's end_session_endpoint (RP-initiated logout), and
+    # form-action governs a form's redirects too: without its origin the browser stops the logout there.
+    _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

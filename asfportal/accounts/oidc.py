@@ -98,6 +98,7 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             _refuse(getattr(self, "request", None), "issuer")
             raise SuspiciousOperation("ID token from another issuer")
         self.issuer = payload.get("iss") or ""
+        self.id_token_claims = payload
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is not None and self.request is not None:
             # RFC 8176: "mfa" in `amr` says the provider itself asked for more than one factor this time.
@@ -107,8 +108,11 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
     @transaction.atomic
     def create_user(self, claims):
         """First sign-in of someone unknown: the first of their organisation's mappings that matches decides."""
-        values = claims.get(settings.OIDC_GROUPS_CLAIM) or []
-        values = [values] if isinstance(values, str) else [str(v) for v in values]
+        # Entra ID puts groups in the ID token only, other providers in the userinfo answer: either counts.
+        values = set()
+        for source in (claims, self.id_token_claims):
+            found = source.get(settings.OIDC_GROUPS_CLAIM) or []
+            values.update([found] if isinstance(found, str) else [str(v) for v in found])
         mapping = (
             SsoRoleMapping.objects.select_related("organisation")
             .filter(issuer=self.issuer, value__in=values, organisation__is_active=True)
@@ -167,6 +171,8 @@ def provider_logout_url(request) -> str:
         "client_id": settings.OIDC_RP_CLIENT_ID,
         "post_logout_redirect_uri": request.build_absolute_uri(reverse("accounts:login")),
     }
+    if request.session.get("oidc_id_token"):
+        query["id_token_hint"] = request.session["oidc_id_token"]
     return f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{urlencode(query)}"
 
 

@@ -45,9 +45,11 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: false },
     rpInitiatedLogout: {
       enabled: true,
-      // Sign out without a confirmation page: the form the provider renders is submitted at once.
+      // Sign out without a confirmation page: the provider's form is submitted at once, answering "yes, end my
+      // whole session here" (logout=yes), as a person would on a real provider's page.
       logoutSource: async (ctx, form) => {
-        ctx.body = `<!DOCTYPE html><html><body>${form}<script>document.forms[0].submit()</script></body></html>`;
+        const yes = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
+        ctx.body = `<!DOCTYPE html><html><body>${yes}<script>document.forms[0].submit()</script></body></html>`;
       },
       postLogoutSuccessSource: async (ctx) => {
         ctx.body = '<!DOCTYPE html><html><body><h1>Signed out at the provider</h1></body></html>';

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -105,8 +106,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Single sign-on with the municipality's OpenID Connect provider (Azure AD/Entra ID, Keycloak, Freja eID …):
 # off unless OIDC_RP_CLIENT_ID is set, then configured by environment variables alone (README "Single sign-on").
-# Only people who already have an active account here can sign in that way (matched by e-mail address); their
-# role and organisation are kept in the portal, never taken from the provider.
+# Existing active accounts sign in matched by e-mail address; someone unknown is created only when a sign-in
+# mapping of an organisation (admin: Sign-in mappings, accounts.SsoRoleMapping) matches the provider's claims.
 OIDC_ENABLED = bool(env.str("OIDC_RP_CLIENT_ID", default=""))
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -119,8 +120,12 @@ if OIDC_ENABLED:
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
-    OIDC_CREATE_USER = False
-    OIDC_STORE_ID_TOKEN = False
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+    # Kept in the session for the id_token_hint of RP-initiated logout (providers want it to redirect back).
+    OIDC_STORE_ID_TOKEN = True
+    # RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) when the provider has an end_session_endpoint.
+    OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+    OIDC_OP_LOGOUT_URL_METHOD = "asfportal.accounts.oidc.provider_logout_url"
     LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 # Whether a sign-in through the provider counts as the second factor: only when its ID token says several
 # factors were used (amr contains "mfa"), and never for administrators.
@@ -130,6 +135,8 @@ OIDC_TRUSTS_MFA = env.bool("OIDC_TRUSTS_MFA", default=False)
 OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
 OIDC_REQUIRE_VERIFIED_EMAIL = env.bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
 OIDC_LOGIN_LABEL = env.str("OIDC_LOGIN_LABEL", default="")
+# The claim of the userinfo answer that the sign-in mappings compare with (Entra ID: "groups" or "roles").
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
 
 ROOT_URLCONF = "asfportal.urls"
 WSGI_APPLICATION = "asfportal.wsgi.application"
@@ -428,6 +435,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if OIDC_ENABLED and OIDC_OP_LOGOUT_ENDPOINT:
+    # The logout form's answer redirects to the provider's end_session_endpoint (RP-initiated logout), and
+    # form-action governs a form's redirects too: without its origin the browser stops the logout there.
+    _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,7 +17,21 @@ command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v java >/dev/null || missing+=(default-jre-headless)
 # The balancer of the two-node topology (tests/test_topology.py, scripts/topology.py).
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+# The real OpenID Connect provider of the single sign-on tests runs on Node (tests/oidc_provider/).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+# Its npm packages, pinned by package-lock.json, installed once per lock file into a cache outside the tree;
+# offline runs reuse what is there.
+oidc_lock_hash=$(sha256sum tests/oidc_provider/package-lock.json | cut -c1-16)
+export OIDC_PROVIDER_DIR=${OIDC_PROVIDER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asfportal/oidc-provider-$oidc_lock_hash}
+if [ ! -e "$OIDC_PROVIDER_DIR/node_modules/.installed" ]; then
+  echo "==> npm ci (test OpenID Connect provider) into $OIDC_PROVIDER_DIR"
+  mkdir -p "$OIDC_PROVIDER_DIR"
+  cp tests/oidc_provider/package.json tests/oidc_provider/package-lock.json "$OIDC_PROVIDER_DIR/"
+  (cd "$OIDC_PROVIDER_DIR" && npm ci --no-audit --no-fund --loglevel=error) && touch "$OIDC_PROVIDER_DIR/node_modules/.installed"
+fi
 
 export SVC_DIR=${SVC_DIR:-/tmp/asfportal-test-$$}
 . scripts/services.sh

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asfportal.core.admin import PortalAdmin, PortalAdminMixin
 
 from . import services
-from .models import Organisation, User
+from .models import Organisation, SsoRoleMapping, User
 
 # django-otp's own admin pages would show every user's TOTP secret (as a QR code) and recovery codes to any
 # administrator; the only thing an administrator needs is to reset a user's devices, the action below.
@@ -71,3 +71,12 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(SsoRoleMapping)
+class SsoRoleMappingAdmin(PortalAdmin):
+    list_display = ["organisation", "issuer", "value", "role"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "value", "issuer"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]

@@ -209,3 +209,44 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not self.is_active or self.role != role:
             return False
         return organisation_id is None or self.organisation_id == organisation_id
+
+
+class SsoRoleMapping(BaseModel):
+    """Who an organisation lets in through its identity provider on first sign-in, and in which role.
+
+    Someone the portal does not know yet, signing in through the provider `issuer`, becomes a person of
+    `organisation` in `role` when the provider's groups claim (settings.OIDC_GROUPS_CLAIM) holds `value`. Edited
+    in the admin (audited there); the person's account is the portal's from then on, not updated from claims.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="sso_mappings"
+    )
+    issuer = models.URLField(
+        _("provider issuer"), max_length=300, help_text=_("The iss of the provider's ID tokens, exactly.")
+    )
+    value = models.CharField(
+        _("group or claim value"),
+        max_length=200,
+        help_text=_("A value of the provider's groups claim, for example an Entra ID group's object id."),
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=[(r.value, r.label) for r in ORGANISATION_ROLES]
+    )
+
+    constraint_fields = {"sso_mapping_unique_value": "value"}
+
+    class Meta:
+        verbose_name = _("sign-in mapping")
+        verbose_name_plural = _("sign-in mappings")
+        ordering = ["organisation__name", "value", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "value"],
+                name="sso_mapping_unique_value",
+                violation_error_message=_("This provider's value already gives a role in an organisation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.value} → {self.get_role_display()}"

@@ -5,6 +5,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY as SESSION_BACKEND_KEY
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -38,7 +39,25 @@ login = auth_views.LoginView.as_view(
     redirect_authenticated_user=True,
     extra_context={"oidc_enabled": settings.OIDC_ENABLED, "oidc_label": settings.OIDC_LOGIN_LABEL},
 )
-logout = auth_views.LogoutView.as_view()
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends the portal's session; after a single sign-on also the provider's (RP-initiated logout, README)."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = ""
+        if (
+            settings.OIDC_ENABLED
+            and request.session.get(SESSION_BACKEND_KEY) == "asfportal.accounts.oidc.PortalOIDCBackend"
+        ):
+            from .oidc import provider_logout_url
+
+            provider_url = provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
+
+
+logout = LogoutView.as_view()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_official_municipality_names'),
+        ('accounts', '0006_user_introduction_dismissed_at'),
     ]
 
     operations = [

@@ -25,6 +25,9 @@
         }
       },
       onInitialize: function () {
+        // Tom Select points the <label> at its typed input, which is the one control people use now; the
+        // original select (out of the tab order) only carries the value, so assistive technology skips it.
+        select.setAttribute("aria-hidden", "true");
         // The typed input carries the field's help text too, as the select did.
         var describedBy = select.getAttribute("aria-describedby");
         if (describedBy) { this.control_input.setAttribute("aria-describedby", describedBy); }

@@ -13,3 +13,12 @@
     if (heading && trigger && trigger.tagName === "A") { heading.focus(); }
   });
 })();
+
+// A typed search updates the results as it is typed (the "input" trigger); its "change" when it loses focus, and
+// that of a combobox's typing field (no name, nothing to send), would fetch page 1 again while a page link is
+// being followed. Only the fields whose change is a choice (selects, dates, checkboxes) reach the form's trigger.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (!field.closest || !field.closest("form.live-filters")) { return; }
+  if (field.type === "search" || !field.name) { event.stopPropagation(); }
+}, true);

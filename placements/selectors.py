@@ -90,18 +90,26 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _finished_counts(finished: QuerySet[Placement], today: date) -> dict:
-    """The counts every outcome figure is built from (one aggregate). The 90-day figures count only placements
-    whose 90th day after the end has come; of those, the ones whose outcome after 90 days is recorded."""
-    past_90 = Q(ended_on__lte=today - timedelta(days=OUTCOME_FOLLOW_UP_DAYS))
-    return finished.aggregate(
-        ended=Count("pk"),
-        employed=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES)),
-        employed_at_asf=Count("pk", filter=Q(outcome__in=EMPLOYMENT_OUTCOMES[:2])),
+def _finished_counts(
+    placements: QuerySet[Placement], today: date, *, within: Q | None = None, **more
+) -> dict:
+    """The counts every outcome figure is built from, in one aggregate over `placements`, counting those in
+    `within` (all of them when None); `more` adds aggregates of its own to the same query. The 90-day figures
+    count only placements whose 90th day after the end has come; of those, the ones whose outcome after 90 days is
+    recorded."""
+    within = within or Q()
+    past_90 = within & Q(ended_on__lte=today - timedelta(days=OUTCOME_FOLLOW_UP_DAYS))
+    return placements.aggregate(
+        ended=Count("pk", filter=within),
+        employed=Count("pk", filter=within & Q(outcome__in=EMPLOYMENT_OUTCOMES)),
+        employed_at_asf=Count("pk", filter=within & Q(outcome__in=EMPLOYMENT_OUTCOMES[:2])),
         past_90=Count("pk", filter=past_90),
         followed_90=Count("pk", filter=past_90 & ~Q(outcome_90="")),
         employed_90=Count("pk", filter=past_90 & Q(outcome_90__in=EMPLOYMENT_OUTCOMES)),
-        days=Avg(ExpressionWrapper(F("ended_on") - F("start_on"), output_field=DurationField())),
+        days=Avg(
+            ExpressionWrapper(F("ended_on") - F("start_on"), output_field=DurationField()), filter=within
+        ),
+        **more,
     )
 
 
@@ -117,7 +125,7 @@ def _with_shares(counts: dict) -> dict:
 def placement_figures(
     *, organisation_id: int | None = None, company_id: int | None = None, year: int, today: date | None = None
 ) -> dict:
-    """The placement figures of a year (README, "Figures"), in 3 queries:
+    """The placement figures of a year (README, "Figures"), in one query:
 
     - started: placements that started in the year (active, ended or interrupted; planned and cancelled ones
       have not started);
@@ -135,19 +143,28 @@ def placement_figures(
     if company_id is not None:
         placements = placements.filter(company_id=company_id)
     year_range = (date(year, 1, 1), date(year, 12, 31))
-    finished = placements.filter(status__in=Placement.FINISHED_STATUSES, ended_on__range=year_range)
-    counts = placements.aggregate(
+    finished = Q(status__in=Placement.FINISHED_STATUSES, ended_on__range=year_range)
+    # One count per outcome in the same aggregate (the outcomes are a fixed list), not a GROUP BY of their own.
+    per_outcome = {
+        f"outcome_{index}": Count("pk", filter=finished & Q(outcome=value))
+        for index, value in enumerate(Outcome.values)
+    }
+    row = _finished_counts(
+        placements,
+        today,
+        within=finished,
         started=Count("pk", filter=Q(status__in=Placement.STARTED_STATUSES, start_on__range=year_range)),
         active=Count("pk", filter=Q(status=Placement.Status.ACTIVE)),
+        **per_outcome,
     )
+    counts = {"started": row.pop("started"), "active": row.pop("active")}
     if year != today.year:
         counts["active"] = None
-    ended = _with_shares(_finished_counts(finished, today))
-    labels = dict(Outcome.choices)
-    outcomes = [
-        (labels[row["outcome"]], row["n"])
-        for row in finished.values("outcome").annotate(n=Count("pk")).order_by("-n", "outcome")
+    tallies = [
+        (value, label, row.pop(f"outcome_{index}")) for index, (value, label) in enumerate(Outcome.choices)
     ]
+    outcomes = [(label, n) for value, label, n in sorted(tallies, key=lambda t: (-t[2], t[0])) if n]
+    ended = _with_shares(row)
     days = ended.pop("days")
     return {
         "year": year,

@@ -5,14 +5,8 @@ from django import template
 from asfportal.accounts import capabilities
 
 from .. import selectors
-from ..models import ChangeRequest
 
 register = template.Library()
-
-
-@register.simple_tag
-def pending_change_request_count() -> int:
-    return ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).count()
 
 
 @register.inclusion_tag("companies/includes/_application_status.html", takes_context=True)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_htmx",
     "simple_history",
     "asfportal.core",
     "asfportal.accounts",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     # Login is the default; public pages opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: a list's filters ask for its results block alone (asfportal/core/lists.py).
+    "django_htmx.middleware.HtmxMiddleware",
     # Idle and absolute session limits, then the second factor for the roles that need it (accounts/).
     "asfportal.accounts.middleware.SessionTimeoutMiddleware",
     "asfportal.accounts.middleware.TwoFactorRequiredMiddleware",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
-from asfportal.core.widgets import NameChoiceField, NameMultipleChoiceField, QuickSelect, QuickSelectMultiple
+from asfportal.core.widgets import NameChoiceField, NameMultipleChoiceField, QuickSelect
 
 from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
@@ -21,17 +21,15 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 class MunicipalityChoiceField(NameMultipleChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Organisation.objects.municipalities().order_by("name"),
-            widget=QuickSelectMultiple(attrs={"size": 8}),
-            **kwargs,
-        )
+        super().__init__(queryset=Organisation.objects.municipalities().order_by("name"), **kwargs)
 
 
 class CompanyFilterForm(forms.Form):
     """The public directory's search and filters (GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
     municipality = NameChoiceField(
         label=_("Municipality"),
         queryset=Organisation.objects.municipalities().order_by("name"),
@@ -51,6 +49,19 @@ class CompanyFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].empty_label = _("All municipalities")
         self.fields["category"].empty_label = _("All services")
+
+
+class RegistryFilterForm(CompanyFilterForm):
+    """The coordinators' registry: the directory's search and filters, and the status a reader sees today."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Company.Status.choices], required=False
+    )
+
+    field_order = ["q", "status", "municipality", "category", "legal_form", "has_places"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="registry-%s", **kwargs)
 
 
 def _website_field() -> forms.URLField:

@@ -80,15 +80,27 @@ def company_page(*, company: Company) -> dict:
     return {"company": company, "latest_assessment": latest}
 
 
-def registry_list(*, status: str = "", text: str = "") -> QuerySet[Company]:
+def registry_list(
+    *, status: str = "", text: str = "", municipality=None, category=None, legal_form: str = "",
+    has_places: bool = False,
+) -> QuerySet[Company]:  # fmt: skip
     """Every company a coordinator may see, with the date of its latest assessment and the status a reader must
-    see today (a verification that ran out yesterday is lapsed, whether or not the nightly job has run)."""
+    see today (a verification that ran out yesterday is lapsed, whether or not the nightly job has run), with the
+    directory's filters."""
     latest = Assessment.objects.filter(company=OuterRef("pk")).order_by("-assessed_on", "-pk")
     companies = Company.objects.with_status_today().annotate(
         last_assessed_on=Subquery(latest.values("assessed_on")[:1])
     )
     if status:
         companies = companies.filter(status_today=status)
+    if municipality is not None:
+        companies = companies.filter(municipalities=municipality)
+    if category is not None:
+        companies = companies.filter(service_categories=category)
+    if legal_form:
+        companies = companies.filter(legal_form=legal_form)
+    if has_places:
+        companies = companies.filter(work_training_places__gt=0)
     return (
         _search(companies, text)
         .prefetch_related(

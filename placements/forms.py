@@ -9,10 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
-from asfportal.core.widgets import NameChoiceField, QuickSelect
-from companies.models import ServiceCategory
+from asfportal.core.widgets import Combobox, NameChoiceField, QuickSelect
+from companies.models import Company, ServiceCategory
 
 from .models import Adaptation, Offer, Outcome, Participant, Placement, SupportMeasure
+from .selectors import (
+    FOLLOW_UP_90_DUE,
+    FOLLOW_UP_DUE_SOON,
+    FOLLOW_UP_NONE,
+    FOLLOW_UP_OVERDUE,
+    caseload_companies,
+)
 
 SENSITIVE_HELP = _("Write no names, personnummer or details about health or diagnoses here.")
 # Outcomes a coordinator chooses; "not known" is what withdrawing the consent records.
@@ -49,6 +56,7 @@ class OfferForm(forms.ModelForm):
             "tasks": forms.Textarea(attrs={"rows": 3}),
             "available_from": forms.DateInput(attrs={"type": "date"}),
             "available_to": forms.DateInput(attrs={"type": "date"}),
+            "municipality": Combobox,
         }
 
     def __init__(self, *args, **kwargs):
@@ -175,3 +183,72 @@ class CapacityFilterForm(forms.Form):
     )
     weeks = forms.IntegerField(label=_("Include places that free up within (weeks)"), min_value=0, max_value=52,
                                required=False)  # fmt: skip
+
+
+class CaseloadFilterForm(forms.Form):
+    """The filters of the coordinator's participant and placement lists (GET): each one checks only its shape; a
+    bad value is shown on its field and the other filters still apply."""
+
+    q = forms.CharField(
+        label=_("Participant code"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("Placement status"), choices=[("", _("All")), *Placement.Status.choices], required=False
+    )
+    company = NameChoiceField(label=_("Company"), queryset=Company.objects.none(), required=False)
+    period_from = forms.DateField(
+        label=_("Placed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_to = forms.DateField(
+        label=_("Placed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (FOLLOW_UP_OVERDUE, _("Overdue")),
+            (FOLLOW_UP_DUE_SOON, _("Due within 14 days")),
+            (FOLLOW_UP_90_DUE, _("90-day follow-up due")),
+            (FOLLOW_UP_NONE, _("None booked")),
+        ],
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, organisation_id: int, sorts: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = caseload_companies(organisation_id=organisation_id)
+        self.fields["company"].empty_label = _("All companies")
+        self.fields["sort"].choices = sorts
+
+    def filters(self) -> dict:
+        """The valid filters (a bad one is left out and its error shown beside it)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period cannot come before its start."))
+            data.pop("period_to", None)
+        return data
+
+
+PLACEMENT_SORT_CHOICES = [
+    ("-start", _("Start, latest first")),
+    ("start", _("Start, earliest first")),
+    ("end", _("Planned end, soonest first")),
+    ("-end", _("Planned end, latest first")),
+    ("follow_up", _("Next follow-up, soonest first")),
+    ("code", _("Participant code")),
+    ("company", _("Company")),
+]
+PARTICIPANT_SORT_CHOICES = [
+    ("code", _("Participant code")),
+    ("-code", _("Participant code, reversed")),
+    ("follow_up", _("Next follow-up, soonest first")),
+    ("-registered", _("Registered, latest first")),
+    ("registered", _("Registered, earliest first")),
+]

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from asfportal.accounts import capabilities
 from asfportal.accounts.permissions import require_organisation_coordinator
+from companies.models import Company
 
 from .models import FollowUp, Offer, Participant, Placement
 
@@ -49,6 +50,18 @@ def get_follow_up_for_coordinator(request: HttpRequest, pk: int) -> FollowUp:
         FollowUp.objects.select_related("placement__participant"),
         pk=pk,
         placement__referring_organisation_id=request.user.organisation_id,
+    )
+
+
+def get_offer_for_coordinator(request: HttpRequest, pk: int) -> Offer:
+    """A published offer of a listed company, as the capacity search shows it; any other is not found."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    return get_object_or_404(
+        Offer.objects.select_related("company", "work_area", "municipality"),
+        pk=pk,
+        is_published=True,
+        company__in=Company.objects.listed(),
     )
 
 

@@ -9,6 +9,7 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from asfportal.core.lists import ordered
 from companies.models import Company
 
 from .models import (
@@ -265,3 +267,117 @@ def consent_withdraw_preview(participant: Participant) -> dict:
         ).count(),
         "has_consent": participant.has_valid_consent(),
     }
+
+
+# --- The coordinator's caseload: participants and placements, filtered, searched, sorted --------------------------
+
+# Follow-up states a list can be filtered by (CaseloadFilterForm), each a question about a placement's follow-ups
+# not yet held or cancelled.
+FOLLOW_UP_OVERDUE, FOLLOW_UP_DUE_SOON, FOLLOW_UP_90_DUE, FOLLOW_UP_NONE = (
+    "overdue",
+    "due_soon",
+    "due_90",
+    "none",
+)
+DUE_SOON_DAYS = 14
+
+# Sortable columns: the name in the URL -> the fields, ascending; the primary key breaks ties (core/lists.ordered).
+PLACEMENT_SORTS = {
+    "start": ("start_on",),
+    "end": ("planned_end_on",),
+    "code": ("participant__code",),
+    "company": ("company__name",),
+    "follow_up": ("next_follow_up_on",),
+}
+PARTICIPANT_SORTS = {
+    "code": ("code",),
+    "registered": ("created_at",),
+    "follow_up": ("next_follow_up_on",),
+}
+
+
+def _open_follow_ups(placement_ref) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(placement=placement_ref, held_on__isnull=True, cancelled_on__isnull=True)
+
+
+def _filtered_placements(placements: QuerySet[Placement], filters: dict, today: date) -> QuerySet[Placement]:
+    """Placements by status, company, a period they overlap (from the start to the end, or the planned end while
+    they run) and the state of their follow-ups."""
+    if filters.get("status"):
+        placements = placements.filter(status=filters["status"])
+    if filters.get("company") is not None:
+        placements = placements.filter(company=filters["company"])
+    if filters.get("period_from"):
+        placements = placements.filter(
+            Q(ended_on__gte=filters["period_from"])
+            | Q(ended_on__isnull=True, planned_end_on__gte=filters["period_from"])
+        )
+    if filters.get("period_to"):
+        placements = placements.filter(start_on__lte=filters["period_to"])
+    state = filters.get("follow_up")
+    open_ones = _open_follow_ups(OuterRef("pk"))
+    if state == FOLLOW_UP_OVERDUE:
+        placements = placements.filter(Exists(open_ones.filter(due_on__lt=today)))
+    elif state == FOLLOW_UP_DUE_SOON:
+        soon = (today, today + timedelta(days=DUE_SOON_DAYS))
+        placements = placements.filter(Exists(open_ones.filter(due_on__range=soon)))
+    elif state == FOLLOW_UP_90_DUE:
+        placements = placements.filter(
+            Exists(open_ones.filter(kind=FollowUp.Kind.AFTER_90_DAYS, due_on__lte=today))
+        )
+    elif state == FOLLOW_UP_NONE:
+        placements = placements.filter(~Exists(open_ones))
+    return placements
+
+
+PLACEMENT_FILTERS = ("status", "company", "period_from", "period_to", "follow_up")
+
+
+def placement_list(*, organisation_id: int, filters: dict, today: date) -> QuerySet[Placement]:
+    """The placements an organisation referred (participants not yet anonymised), filtered, searched by
+    participant code and sorted, each with its next follow-up due: one query for the page, one for the count."""
+    placements = Placement.objects.filter(
+        referring_organisation_id=organisation_id, participant__anonymised_at__isnull=True
+    )
+    placements = _filtered_placements(placements, filters, today)
+    if code := (filters.get("q") or "").strip():
+        placements = placements.filter(participant__code__icontains=code)
+    next_due = _open_follow_ups(OuterRef("pk")).order_by("due_on").values("due_on")[:1]
+    placements = placements.select_related("participant", "company", "offer__work_area").annotate(
+        next_follow_up_on=Subquery(next_due)
+    )
+    return ordered(placements, filters.get("sort") or "", PLACEMENT_SORTS, "-start")
+
+
+def participant_list(*, organisation_id: int, filters: dict, today: date) -> QuerySet[Participant]:
+    """An organisation's participants still identifiable, searched by code; the placement filters keep those with
+    a placement that matches them all. Each row carries its latest placement (company, status, dates) and the
+    next follow-up due, read in the same query."""
+    participants = Participant.objects.filter(organisation_id=organisation_id, anonymised_at__isnull=True)
+    if code := (filters.get("q") or "").strip():
+        participants = participants.filter(code__icontains=code)
+    if any(filters.get(name) not in (None, "") for name in PLACEMENT_FILTERS):
+        matching = _filtered_placements(Placement.objects.filter(participant=OuterRef("pk")), filters, today)
+        participants = participants.filter(Exists(matching))
+    latest = Placement.objects.filter(participant=OuterRef("pk")).order_by("-start_on", "-pk")
+    next_due = (
+        FollowUp.objects.filter(
+            placement__participant=OuterRef("pk"), held_on__isnull=True, cancelled_on__isnull=True
+        )
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    participants = participants.annotate(
+        latest_company=Subquery(latest.values("company__name")[:1]),
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_start_on=Subquery(latest.values("start_on")[:1]),
+        latest_end_on=Subquery(latest.values("planned_end_on")[:1]),
+        next_follow_up_on=Subquery(next_due),
+    )
+    return ordered(participants, filters.get("sort") or "", PARTICIPANT_SORTS, "code")
+
+
+def caseload_companies(*, organisation_id: int) -> QuerySet[Company]:
+    """The companies the organisation has placed participants at, for the company filter."""
+    referred = Placement.objects.filter(referring_organisation_id=organisation_id).values("company_id")
+    return Company.objects.filter(pk__in=referred).order_by("name", "pk")

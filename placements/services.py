@@ -135,6 +135,16 @@ def log_access(*, participant: Participant, user: User, action: str) -> None:
     )
 
 
+def log_list_export(*, participants: list[Participant], user: User) -> None:
+    """A list exported to Excel is logged as an access to each participant in it, in one insert."""
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            organisation_id=p.organisation_id, participant_code=p.code, user=user, action="exported in a list"
+        )
+        for p in participants
+    )
+
+
 def has_valid_consent(participant: Participant) -> bool:
     return participant.has_valid_consent()
 

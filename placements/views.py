@@ -8,24 +8,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
+from asfportal.core.lists import page_of, render_list, wants_results_only
 from companies.models import Company
 
-from . import permissions, selectors, services
+from . import exports, permissions, selectors, services
 from .forms import (
+    PARTICIPANT_SORT_CHOICES,
+    PLACEMENT_SORT_CHOICES,
     CapacityFilterForm,
+    CaseloadFilterForm,
     FollowUpForm,
     OfferForm,
     ParticipantForm,
     PlacementEndForm,
     PlacementForm,
 )
-from .models import AccessLogEntry, FollowUp, Offer, Participant, Placement
+from .models import AccessLogEntry, FollowUp, Offer, Placement
 from .services import AlreadyDone
 
 # --- Company representatives --------------------------------------------------------------------------------
@@ -93,19 +98,83 @@ def capacity_search(request: HttpRequest) -> HttpResponse:
         )
         page = Paginator(offers, 25).get_page(request.GET.get("page"))
         context = {"form": form, "page_obj": page}
-        return render_to_string("placements/_capacity_body.html", context, request=request)
+        return render_to_string(template, context, request=request)
 
-    parts = ("capacity", data_versions("placements", "companies"), today, request.GET.urlencode())
-    return render(request, "placements/capacity_search.html", {"body": cached_fragment(parts, render_body)})
+    # An htmx request gets the results block alone (asfportal/core/lists.py), cached apart from the page's body.
+    results_only = wants_results_only(request)
+    template = "placements/_capacity_results.html" if results_only else "placements/_capacity_body.html"
+    parts = (
+        "capacity",
+        results_only,
+        data_versions("placements", "companies"),
+        today,
+        request.GET.urlencode(),
+    )
+    body = cached_fragment(parts, render_body)
+    response = (
+        HttpResponse(body)
+        if results_only
+        else render(request, "placements/capacity_search.html", {"body": body})
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published offer of a listed company, for coordinators choosing a place: tasks, adaptations, period,
+    supervisor and the places free today."""
+    offer = permissions.get_offer_for_coordinator(request, pk)
+    free_now = offer.places - offer.booked_places(at=timezone.localdate())[0]
+    return render(request, "placements/offer_detail.html", {"offer": offer, "free_now": max(free_now, 0)})
+
+
+def _caseload_form(request: HttpRequest, sorts) -> CaseloadFilterForm:
+    return CaseloadFilterForm(request.GET, organisation_id=request.user.organisation_id, sorts=sorts)
 
 
 def participant_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's participants: searched by code, filtered by their placements (status, company, period,
+    follow-up state), sorted, 50 a page; the same list as an Excel workbook, every participant in it logged."""
     permissions.require_coordinator(request)
-    participants = Participant.objects.filter(
-        organisation_id=request.user.organisation_id, anonymised_at__isnull=True
+    form = _caseload_form(request, PARTICIPANT_SORT_CHOICES)
+    participants = selectors.participant_list(
+        organisation_id=request.user.organisation_id, filters=form.filters(), today=timezone.localdate()
     )
-    page = Paginator(participants.order_by("code"), 50).get_page(request.GET.get("page"))
-    return render(request, "placements/participant_list.html", {"page_obj": page})
+    if request.GET.get("format") == "xlsx":
+        exported = []
+        response = exports.participants_xlsx(participants.iterator(chunk_size=2000), on_row=exported.append)
+        services.log_list_export(participants=exported, user=request.user)
+        return response
+    page = page_of(participants, request, 50)
+    labels = dict(Placement.Status.choices)
+    page.object_list = list(page.object_list)
+    for participant in page.object_list:
+        participant.latest_status_label = labels.get(participant.latest_status, "")
+    context = {"form": form, "page_obj": page, "today": timezone.localdate()}
+    return render_list(
+        request, "placements/participant_list.html", "placements/_participant_results.html", context
+    )
+
+
+def placement_list(request: HttpRequest) -> HttpResponse:
+    """The placements the organisation referred, with the same filters, search, sort and export."""
+    permissions.require_coordinator(request)
+    form = _caseload_form(request, PLACEMENT_SORT_CHOICES)
+    placements = selectors.placement_list(
+        organisation_id=request.user.organisation_id, filters=form.filters(), today=timezone.localdate()
+    )
+    if request.GET.get("format") == "xlsx":
+        exported = {}
+        response = exports.placements_xlsx(
+            placements.iterator(chunk_size=2000),
+            on_row=lambda p: exported.setdefault(p.participant_id, p.participant),
+        )
+        services.log_list_export(participants=list(exported.values()), user=request.user)
+        return response
+    context = {"form": form, "page_obj": page_of(placements, request, 50), "today": timezone.localdate()}
+    return render_list(
+        request, "placements/placement_list.html", "placements/_placement_results.html", context
+    )
 
 
 def participant_create(request: HttpRequest) -> HttpResponse:

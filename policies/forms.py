@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
+from asfportal.core.widgets import Combobox
 
 from .models import ActionPlan, Activity, ContactPerson, ContractTotal, Goal, Indicator, Milestone, Policy
 
@@ -87,6 +88,7 @@ class ActivityForm(ShapeOnlyModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_on": forms.DateInput(attrs={"type": "date"}),
             "end_on": forms.DateInput(attrs={"type": "date"}),
+            "responsible_organisation": Combobox,
         }
 
     def __init__(self, *args, plan, **kwargs):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
-from asfportal.core.widgets import NameChoiceField, NameMultipleChoiceField, QuickSelect, QuickSelectMultiple
+from asfportal.core.widgets import Combobox, ComboboxMultiple, NameChoiceField, NameMultipleChoiceField
 
 from .models import CpvCode, Submission, Tender, cpv_check_digit
 
@@ -41,13 +41,13 @@ class TenderForm(ModelLimitsMixin, forms.ModelForm):
     cpv_codes = forms.ModelMultipleChoiceField(
         label=_("CPV codes"),
         queryset=CpvCode.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=ComboboxMultiple,
         help_text=_("The curated list of codes ASF sell, and the social services of LOU bilaga 2."),
     )
     municipalities = NameMultipleChoiceField(
         label=_("Municipalities where the work is done"),
         queryset=Organisation.objects.municipalities().order_by("name"),
-        widget=QuickSelectMultiple(attrs={"size": 6}),
+        widget=ComboboxMultiple(attrs={"size": 6}),
         required=False,
     )
     notice_url = forms.URLField(label=_("link to the legal notice"), required=False, assume_scheme="https")
@@ -216,7 +216,7 @@ class TenderFilterForm(forms.Form):
         label=_("Procedure"), choices=[("", _("All procedures")), *Tender.LegalBasis.choices], required=False
     )
     cpv = forms.ModelChoiceField(
-        label=_("CPV code"), queryset=CpvCode.objects.all(), required=False, widget=QuickSelect
+        label=_("CPV code"), queryset=CpvCode.objects.all(), required=False, widget=Combobox
     )
     municipality = NameChoiceField(
         label=_("Municipality"),
@@ -230,11 +230,22 @@ class TenderFilterForm(forms.Form):
         self.fields["municipality"].empty_label = _("All municipalities")
 
 
+class OfficerTenderFilterForm(forms.Form):
+    """The officer's own tenders: a word of the title, description or procurement ID, and the status (GET)."""
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Tender.Status.choices], required=False
+    )
+
+
 class SavedSearchForm(forms.Form):
     text = forms.CharField(label=_("Words"), required=False, max_length=200)
     cpv_prefix = forms.RegexField(label=_("CPV code begins with"), regex=r"^\d{0,8}$", required=False,
                                   error_messages={"invalid": _("Digits only, at most eight.")})  # fmt: skip
-    municipality = forms.ModelChoiceField(
+    municipality = NameChoiceField(
         label=_("Municipality"),
         queryset=Organisation.objects.municipalities().order_by("name"),
         required=False,

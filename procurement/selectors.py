@@ -80,22 +80,26 @@ def tender_manage_page(*, tender: Tender) -> dict:
     }
 
 
-def officer_tenders(*, organisation_id: int) -> QuerySet[Tender]:
-    """The organisation's tenders with question counts, and answer counts only once the deadline has passed:
-    before it, not even how many answers came in is known to anyone (`submission_count` is None then)."""
+def officer_tenders(*, organisation_id: int, text: str = "", status: str = "") -> QuerySet[Tender]:
+    """The organisation's tenders, searched by title, description or procurement ID and filtered by status, with
+    question counts, and answer counts only once the deadline has passed: before it, not even how many answers
+    came in is known to anyone (`submission_count` is None then)."""
     now = timezone.now()
-    return (
-        Tender.objects.filter(buyer_id=organisation_id)
-        .annotate(
-            submission_count=Case(
-                When(submission_deadline_at__gt=now, then=Value(None)),
-                default=Count("submissions", distinct=True),
-                output_field=IntegerField(),
-            ),
-            open_questions=Count("questions", filter=Q(questions__answered_at__isnull=True), distinct=True),
+    tenders = Tender.objects.filter(buyer_id=organisation_id)
+    if text := text.strip():
+        tenders = tenders.filter(
+            Q(title__icontains=text) | Q(description__icontains=text) | Q(procurement_id__icontains=text)
         )
-        .order_by("-created_at", "-pk")
-    )
+    if status:
+        tenders = tenders.filter(status=status)
+    return tenders.annotate(
+        submission_count=Case(
+            When(submission_deadline_at__gt=now, then=Value(None)),
+            default=Count("submissions", distinct=True),
+            output_field=IntegerField(),
+        ),
+        open_questions=Count("questions", filter=Q(questions__answered_at__isnull=True), distinct=True),
+    ).order_by("-created_at", "-pk")
 
 
 def submissions_for_evaluation(*, tender: Tender) -> QuerySet[Submission]:

@@ -20,13 +20,15 @@ ROLES = ("coordinator", "officer", "company", "administrator")
 # Per page, the most SQL queries allowed with the cache empty; every other page has QUERY_TARGET.
 QUERY_TARGET = 15
 QUERY_TARGETS = {"notification settings": 10}
-# In the quick run (inside `make test`): two pages per visitor, besides the floors.
+# In the quick run (inside `make test`): two pages per visitor (the coordinator also the filtered caseload of
+# issue 15, whose query count must hold), besides the floors.
 QUICK = {
     "floor",
     "floor, signed in",
     "start page",
     "directory, page 1",
     "coordinator dashboard",
+    "placement list, filtered",
     "notification settings",
     "procurement officer dashboard",
     "our tenders (officer)",
@@ -92,6 +94,7 @@ def pages(*, quick: bool = False) -> list[Page]:
     )
     signed_in = reverse("accounts:logout")  # the header's log-out form: only on a signed-in page
     directory = reverse("companies:company-directory")
+    caseload = "q=P-&status=active&follow_up=overdue&sort=follow_up"
     found = [
         Page("floor", "/bench/floor/", None, "<h1>"),
         # The same trivial page for a signed-in coordinator: session, user and header cost what every signed-in
@@ -110,6 +113,19 @@ def pages(*, quick: bool = False) -> list[Page]:
         Page("coordinator dashboard", reverse("accounts:dashboard-coordinator"), "coordinator", signed_in),
         Page(
             "placement list (participants)", reverse("placements:participant-list"), "coordinator", signed_in
+        ),
+        # The caseload lists with filters and a sort (issue 15), as a coordinator filters them.
+        Page(
+            "participant list, filtered",
+            f"{reverse('placements:participant-list')}?{caseload}",
+            "coordinator",
+            signed_in,
+        ),
+        Page(
+            "placement list, filtered",
+            f"{reverse('placements:placement-list')}?{caseload}",
+            "coordinator",
+            signed_in,
         ),
         Page("capacity search", reverse("placements:capacity-search"), "coordinator", signed_in),
         Page(

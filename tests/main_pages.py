@@ -59,6 +59,9 @@ EMPTY_SEARCHES = {
     "companies:company-directory": "q=Ingen+tr%C3%A4ff+alls",
     "companies:registry-list": "q=Ingen+tr%C3%A4ff+alls",
     "procurement:tender-list": "q=Ingen+tr%C3%A4ff+alls",
+    "procurement:officer-tender-list": "q=Ingen+tr%C3%A4ff+alls",
+    "placements:participant-list": "q=INGEN",
+    "placements:placement-list": "q=INGEN",
 }
 HTML = "text/html"
 

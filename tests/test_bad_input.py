@@ -533,6 +533,8 @@ REGISTRY: dict[str, Entry] = {
     "placements:offer-create": Entry("rep", valid=lambda w: {"work_area": w.cafe, "tasks": "Servering och disk.", "places": 2, "hours_per_week": 20, "supervisor": "Eva Handledare", "municipality": w.municipality, "available_from": TODAY, "is_published": True, "adaptations": ["quiet"]}),
     "placements:offer-edit": Entry("rep", ("offer",)),
     "placements:capacity-search": _reads("coordinator"),
+    "placements:offer-detail": _reads("coordinator", "offer"),
+    "placements:placement-list": _reads("coordinator"),
     "placements:figures": _reads("coordinator"),
     "placements:participant-list": _reads("coordinator"),
     "placements:participant-create": Entry("coordinator", valid=lambda w: {"initials": "A.K.", "birth_year": 1990, "gender": "woman", "target_group": "long_term_unemployed", "income_before": "none", "occupation_before": "seeking", "consent_given_on": TODAY, "consent_scope": "Arbetsträning", "sus_form_collected": True}),

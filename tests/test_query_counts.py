@@ -48,10 +48,13 @@ def _capacity(rows, coordinator):
 # session from the cache (SESSION_ENGINE cached_db), so the session costs no query once it is cached.
 PAGES = [
     ("procurement:tender-list", None, _tenders, 8),
-    ("companies:registry-list", "coordinator", _registry, 7),
-    ("placements:participant-list", "coordinator", _participants, 6),
+    # the directory's filters add two lists of choices (municipalities, services)
+    ("companies:registry-list", "coordinator", _registry, 9),
+    # the company filter's choices: the companies the organisation placed at
+    ("placements:participant-list", "coordinator", _participants, 7),
     # count and page: the search runs in the database
     ("placements:capacity-search", "coordinator", _capacity, 8),
+    ("placements:placement-list", "coordinator", _capacity, 7),
 ]
 
 
@@ -97,6 +100,15 @@ def _grow_dashboard(coordinator, officer, n):
     _tenders(n, officer)
 
 
+CASELOAD_FILTERS = (
+    "?q=P-&status=planned&follow_up=none&period_from=2000-01-01&period_to=2100-12-31&sort=follow_up"
+)
+
+
+def _grow_caseload(coordinator, officer, n):
+    _capacity(n, coordinator)
+
+
 @pytest.mark.parametrize(
     ("name", "url", "viewer", "grow"),
     [
@@ -114,6 +126,11 @@ def _grow_dashboard(coordinator, officer, n):
          "tender"),
         ("coordinator dashboard", lambda objs: reverse("accounts:dashboard-coordinator"), "coordinator",
          _grow_dashboard),
+        # The caseload lists with every filter and a sort (issue 15): the filters are subqueries, never a query a row.
+        ("participant list, filtered", lambda objs: reverse("placements:participant-list") + CASELOAD_FILTERS,
+         "coordinator", _grow_caseload),
+        ("placement list, filtered", lambda objs: reverse("placements:placement-list") + CASELOAD_FILTERS,
+         "coordinator", _grow_caseload),
     ],
 )  # fmt: skip
 def test_main_pages_keep_their_query_count_as_data_grows(client, request, coordinator, officer, name, url, viewer,

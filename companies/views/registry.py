@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError, add_to_form
+from asfportal.core.lists import render_list
 
 from .. import exports, imports, permissions, selectors, services
 from ..forms import (
@@ -21,8 +22,8 @@ from ..forms import (
     DecisionForm,
     ImportUploadForm,
     InviteForm,
+    RegistryFilterForm,
 )
-from ..models import Company
 from .common import split_relations
 
 # --- Coordinators ----------------------------------------------------------------------------------------------
@@ -30,22 +31,25 @@ from .common import split_relations
 
 def registry_list(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request)
-    status = request.GET.get("status", "")
-    status = status if status in Company.Status.values else ""
-    companies = selectors.registry_list(status=status, text=request.GET.get("q", "")[:200])
+    form = RegistryFilterForm(request.GET)
+    form.is_valid()  # a bad filter is shown on its field; the valid ones still apply
+    filters = form.cleaned_data
+    companies = selectors.registry_list(
+        status=filters.get("status") or "",
+        text=filters.get("q") or "",
+        municipality=filters.get("municipality"),
+        category=filters.get("category"),
+        legal_form=filters.get("legal_form") or "",
+        has_places=bool(filters.get("has_places")),
+    )
     export = request.GET.get("format")
     if export == "xlsx":
         return exports.registry_xlsx(companies)
     if export in exports.CSV_DIALECTS:
         return exports.registry_csv(companies, dialect=export)
     page = Paginator(companies, 50).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "status": status,
-        "statuses": Company.Status.choices,
-        "q": request.GET.get("q", ""),
-    }
-    return render(request, "companies/registry_list.html", context)
+    context = {"form": form, "page_obj": page}
+    return render_list(request, "companies/registry_list.html", "companies/_registry_results.html", context)
 
 
 def company_create(request: HttpRequest) -> HttpResponse:

@@ -17,6 +17,8 @@ from asfportal.core.models import BaseModel
 from asfportal.core.personal_data import validate_swedish_phone_number
 from companies.models import Company, ServiceCategory
 
+from ..choices import Adaptation, SupportMeasure
+
 
 def _day(value: date) -> str:
     return date_format(value, "j F Y")
@@ -94,6 +96,14 @@ class Offer(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.company.name}: {self.work_area}"
+
+    def adaptation_labels(self) -> list[str]:
+        labels = dict(Adaptation.choices)
+        return [str(labels.get(code, code)) for code in self.adaptations]
+
+    def support_measure_labels(self) -> list[str]:
+        labels = dict(SupportMeasure.choices)
+        return [str(labels.get(code, code)) for code in self.support_measures]
 
     def clean(self) -> None:
         contact = (self.supervisor_contact or "").strip()

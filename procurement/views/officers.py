@@ -12,12 +12,14 @@ from django.views.decorators.http import require_POST
 
 from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError, add_to_form
+from asfportal.core.lists import render_list
 
 from .. import permissions, selectors, services
 from ..forms import (
     AmendmentForm,
     AnswerQuestionForm,
     DocumentForm,
+    OfficerTenderFilterForm,
     ReasonForm,
     TenderForm,
 )
@@ -27,9 +29,19 @@ from ..models import Tender
 
 def officer_tender_list(request: HttpRequest) -> HttpResponse:
     permissions.require_officer(request)
-    tenders = selectors.officer_tenders(organisation_id=request.user.organisation_id)
+    form = OfficerTenderFilterForm(request.GET)
+    form.is_valid()  # a bad filter is shown on its field; the valid ones still apply
+    filters = form.cleaned_data
+    tenders = selectors.officer_tenders(
+        organisation_id=request.user.organisation_id,
+        text=filters.get("q") or "",
+        status=filters.get("status") or "",
+    )
     page = Paginator(tenders, 25).get_page(request.GET.get("page"))
-    return render(request, "procurement/officer_tender_list.html", {"page_obj": page})
+    context = {"form": form, "page_obj": page}
+    return render_list(
+        request, "procurement/officer_tender_list.html", "procurement/_officer_tender_results.html", context
+    )
 
 
 def tender_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:

@@ -33,8 +33,11 @@ MATRIX = {
     "offer-create": ([], ["login", 403, 403, 403, 200, 200, 403]),
     "offer-edit": (["offer"], ["login", 403, 403, 403, 200, 404, 403]),
     "capacity-search": ([], ["login", 200, 200, 403, 403, 403, 403]),
+    # A published offer of a listed company, for every coordinator alike, as the capacity search lists it.
+    "offer-detail": (["offer"], ["login", 200, 200, 403, 403, 403, 403]),
     "figures": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "participant-list": ([], ["login", 200, 200, 403, 403, 403, 403]),
+    "placement-list": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "participant-create": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "access-log": ([], ["login", 200, 200, 403, 403, 403, 403]),
     "participant-detail": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),

@@ -1,0 +1,41 @@
+"""Lists that hold a caseload: their filters update the results in place with htmx (the URL kept in step with
+hx-push-url, so a filtered list can be bookmarked), while the plain GET form and full page stay for browsers
+without JavaScript. An htmx request gets the results block alone; a history restore gets the whole page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+
+def wants_results_only(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render_list(request: HttpRequest, template: str, results_template: str, context: dict) -> HttpResponse:
+    """The full page, or for an htmx request only the results block (`results_template`, which the page
+    includes). The answer varies by the HX-Request header, so no cache hands one for the other."""
+    response = render(request, results_template if wants_results_only(request) else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def ordered(queryset: QuerySet, sort: str, columns: dict[str, tuple[str, ...]], default: str) -> QuerySet:
+    """The queryset in a whitelisted order (`sort` is a column name, "-name" for descending; anything else gives
+    `default`), empty values last either way, and the primary key last so that rows that tie keep one order from
+    page to page."""
+    key = sort if sort.lstrip("-") in columns else default
+    descending = key.startswith("-")
+    order = [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in columns[key.lstrip("-")]
+    ]
+    return queryset.order_by(*order, "-pk" if descending else "pk")
+
+
+def page_of(items, request: HttpRequest, per_page: int) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

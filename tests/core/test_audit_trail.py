@@ -21,6 +21,7 @@ from django.db.models import ForeignKey, ManyToManyField, OneToOneField
 from django.urls import reverse
 from django.utils import timezone
 
+import asfportal.core.calendars.services
 import asfportal.core.services
 import companies.services
 import placements.services
@@ -530,6 +531,16 @@ def _accessibility_report(w):
     return Expect(w.coordinator, report)
 
 
+def _calendar_feed(w, *, action: str):
+    feed = asfportal.core.calendars.services.calendar_feed_renew(user=w.coordinator, actor=w.coordinator)
+    if action == "renewed":
+        feed = asfportal.core.calendars.services.calendar_feed_renew(user=w.coordinator, actor=w.coordinator)
+    if action == "revoked":
+        assert asfportal.core.calendars.services.calendar_feed_revoke(user=w.coordinator, actor=w.coordinator)
+        return Expect(w.coordinator, ("core.calendarfeed", feed.pk))
+    return Expect(w.coordinator, feed)
+
+
 @dataclass
 class Case:
     service: Any
@@ -551,6 +562,7 @@ def _notice_imported(w):
 
 
 CS, PS, PL, PO = companies.services, procurement.services, placements.services, policies.services
+CAL = asfportal.core.calendars.services
 # fmt: off
 CASES = [
     Case(CS.company_register, "companies.company.registered", _company_registered),
@@ -613,6 +625,9 @@ CASES = [
     Case(asfportal.core.services.accessibility_report_create, "core.accessibility_report.created",
          _accessibility_report),
     Case(procurement.eforms.imports.tender_import_from_notice, "procurement.tender.imported", _notice_imported),
+    Case(CAL.calendar_feed_renew, "core.calendar_feed.created", lambda w: _calendar_feed(w, action="created")),
+    Case(CAL.calendar_feed_renew, "core.calendar_feed.renewed", lambda w: _calendar_feed(w, action="renewed")),
+    Case(CAL.calendar_feed_revoke, "core.calendar_feed.revoked", lambda w: _calendar_feed(w, action="revoked")),
 ]
 # fmt: on
 
@@ -646,7 +661,7 @@ def test_every_service_that_changes_state_has_a_row_here():
         importlib.import_module(f"procurement.services.{info.name}")
         for info in pkgutil.iter_modules(PS.__path__)
     ]
-    modules = [CS, PS, *procurement_modules, PL, PO, asfportal.core.services]
+    modules = [CS, PS, *procurement_modules, PL, PO, asfportal.core.services, CAL]
     public = {
         function
         for module in modules

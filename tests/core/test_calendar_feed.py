@@ -164,7 +164,7 @@ def _grow(coordinator, officer, rep, rows):
         from procurement.models import Award
 
         Award.objects.create(tender=tender, company=rep.representation.company, value=10_000)
-        from policies.models import Activity, ActionPlan, Policy
+        from policies.models import ActionPlan, Activity, Policy
 
         policy = Policy.objects.create(
             organisation=coordinator.organisation, title=f"Policy {tender.pk}", status="adopted",

@@ -14,7 +14,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from companies.models import Company
 
 from ..models import Award, Tender
-from . import fanout
+from . import fanout, ocds
 
 
 @transaction.atomic
@@ -47,6 +47,7 @@ def tender_award(*, tender: Tender, awards: list[dict[str, Any]], actor: User) -
         created.append(award)
     tender.status = Tender.Status.AWARDED
     tender.save(update_fields=["status", "updated_at"])
+    ocds.ocds_release_add(tender=tender, tag=ocds.AWARDED, date=tender.updated_at)
     audit(actor, "procurement.tender.awarded", tender, companies=[a.company_id for a in created])
     fanout.notify_followers(tender, "procurement.tender_awarded", about=tender, context={})
     return created

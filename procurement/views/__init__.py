@@ -21,6 +21,7 @@ from .officers import (
 )
 from .public import (
     document_download,
+    ocds_record,
     ocds_release,
     ocds_releases,
     tender_detail,
@@ -32,6 +33,7 @@ from .public import (
 __all__ = [
     "document_add",
     "document_download",
+    "ocds_record",
     "ocds_release",
     "ocds_releases",
     "officer_tender_list",

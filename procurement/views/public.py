@@ -4,27 +4,29 @@ import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
 from asfportal.core.calendars import render_calendar
+from asfportal.core.open_data import open_data
 
-from .. import exports, permissions, selectors, services
+from .. import permissions, selectors, services
 from ..forms import (
     QuestionForm,
     TenderFilterForm,
 )
 from ..models import Submission, Tender, TenderDocument
+from ..ocds import packages
 
 
 @login_not_required
-@require_GET
+@require_safe
 def tender_list(request: HttpRequest) -> HttpResponse:
     """Open tenders, searchable, 20 a page; cached per query until a tender changes, and per minute, because a
     tender leaves the list when its deadline passes (the close task saves it within the minute as well)."""
@@ -70,7 +72,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Tender documents of public tenders; a representative who downloads one follows the tender's changes."""
     document = get_object_or_404(TenderDocument.objects.select_related("tender"), pk=pk)
@@ -80,32 +82,49 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     return uploads.serve(document.file)
 
 
-@login_not_required
-@require_GET
+JSON = "application/json; charset=utf-8"
+
+
+@open_data
 def ocds_releases(request: HttpRequest) -> HttpResponse:
-    """Every published tender as an OCDS 1.1 release, in one release package, streamed: tenders are read and
-    written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's."""
-    return StreamingHttpResponse(
-        exports.release_package_chunks(), content_type="application/json; charset=utf-8"
-    )
+    """Every release of every public tender (one per change), in one release package, streamed: releases are read
+    and written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's. HEAD is
+    answered without reading them."""
+    if request.method == "HEAD":
+        return HttpResponse(content_type=JSON)
+    return StreamingHttpResponse(packages.release_package_chunks(), content_type=JSON)
 
 
-@login_not_required
-@require_GET
+@open_data
 def ocds_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """The release package of one public tender: every release it has had, oldest first."""
+
     def render_package() -> str:
-        tender = get_object_or_404(exports.published_tenders(), pk=pk)
-        return json.dumps(
-            {**exports.package_header(), "releases": [exports.release(tender)]}, ensure_ascii=False
-        )
+        package = packages.tender_release_package(pk)
+        if package is None:
+            raise Http404
+        return json.dumps(package, ensure_ascii=False)
 
     # Kept until anything about tenders changes; publishedDate is then the time the package was made.
     body = cached_fragment(("ocds-release", pk, data_versions("tenders")), render_package)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    return HttpResponse(body, content_type=JSON)
 
 
-@login_not_required
-@require_GET
+@open_data
+def ocds_record(request: HttpRequest, ocid: str) -> HttpResponse:
+    """The record of one contracting process: its releases and the release compiled from them (OCDS merging)."""
+
+    def render_package() -> str:
+        package = packages.record_package(ocid)
+        if package is None:
+            raise Http404
+        return json.dumps(package, ensure_ascii=False)
+
+    body = cached_fragment(("ocds-record", ocid, data_versions("tenders")), render_package)
+    return HttpResponse(body, content_type=JSON)
+
+
+@open_data
 def tenders_ics(request: HttpRequest) -> HttpResponse:
     """The open tenders' deadlines, for anyone's calendar."""
     tenders = selectors.with_calendar_sequences(Tender.objects.open()).order_by(
@@ -116,8 +135,7 @@ def tenders_ics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-@login_not_required
-@require_GET
+@open_data
 def tender_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One tender's deadlines as a download; the entries have the same UIDs as in the personal feeds."""
     tender = get_object_or_404(selectors.with_calendar_sequences(Tender.objects.public()), pk=pk)

@@ -131,7 +131,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @transaction.non_atomic_requests
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's calendar, fetched by Outlook, Google or Apple calendar without a session: the secret address

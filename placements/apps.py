@@ -8,7 +8,9 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
+        from asfportal.core.calendars import register_calendar_source
 
+        from . import selectors
         from .models import Consent, FollowUp, Offer, Participant, Placement
 
         # The capacity search's cached parts (placements/views.capacity_search).
@@ -30,3 +32,5 @@ class PlacementsConfig(AppConfig):
         bump_on_change(Participant, lambda p: [f"queue:org:{p.organisation_id}"])
         bump_on_change(Consent, lambda c: [f"queue:org:{org}" for org in Participant.objects.filter(
             pk=c.participant_id).values_list("organisation_id", flat=True)])  # fmt: skip
+        # Follow-up meetings in the personal calendar feeds.
+        register_calendar_source(selectors.calendar_events_for)

@@ -68,3 +68,18 @@ def get_offer_for_coordinator(request: HttpRequest, pk: int) -> Offer:
 def get_offer_for_company(request: HttpRequest, pk: int) -> Offer:
     company_id = require_company(request)
     return get_object_or_404(Offer, pk=pk, company_id=company_id)
+
+
+def get_follow_up_for_calendar(request: HttpRequest, pk: int) -> tuple[FollowUp, bool]:
+    """A follow-up for its calendar file, and whether a company asks: the referring organisation's coordinators,
+    or the representatives of the company where the meeting is (the 90-day follow-up is the coordinator's)."""
+    follow_ups = FollowUp.objects.select_related("placement__participant", "placement__company")
+    if is_coordinator(request.user):
+        organisation_id = request.user.organisation_id
+        return get_object_or_404(
+            follow_ups, pk=pk, placement__referring_organisation_id=organisation_id
+        ), False
+    company_id = require_company(request)
+    return get_object_or_404(
+        follow_ups, pk=pk, placement__company_id=company_id, kind=FollowUp.Kind.REGULAR
+    ), True

@@ -19,8 +19,12 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from asfportal.accounts import capabilities
+from asfportal.core.calendars import CalendarEvent, FeedWindow
 from asfportal.core.lists import ordered
 from companies.models import Company
 
@@ -231,6 +235,7 @@ def participant_page(participant: Participant) -> dict:
                 "can_record": not f.record_blockers(held_on=today, at=today) and f.held_on is None,
                 "can_edit": f.held_on is not None and not participant.registration_blockers(),
                 "earlier_notes": list(f.notes.all())[1:],
+                "in_calendar": f.is_pending,
             }
             for f in placement.follow_ups.all()
         ]
@@ -381,3 +386,57 @@ def caseload_companies(*, organisation_id: int) -> QuerySet[Company]:
     """The companies the organisation has placed participants at, for the company filter."""
     referred = Placement.objects.filter(referring_organisation_id=organisation_id).values("company_id")
     return Company.objects.filter(pk__in=referred).order_by("name", "pk")
+
+
+# --- Calendars (issue 15 §2): follow-up meetings as calendar entries -------------------------------------------
+
+
+def follow_up_calendar_event(follow_up: FollowUp, *, for_company: bool = False) -> CalendarEvent:
+    """A follow-up as an all-day entry on its day (it has no time of day). The participant is named by the
+    pseudonymous code alone and the entry is private; a cancelled meeting stays, marked cancelled, one SEQUENCE
+    higher (a follow-up's day is never moved, only cancelled: placements/services.py)."""
+    placement = follow_up.placement
+    names = {"code": placement.participant.code, "company": placement.company.name}
+    if follow_up.kind == FollowUp.Kind.AFTER_90_DAYS:
+        summary = _("Follow-up 90 days after the end: %(code)s (%(company)s)") % names
+    else:
+        summary = _("Follow-up meeting: %(code)s at %(company)s") % names
+    if for_company:
+        url = reverse("placements:offer-list")
+    else:
+        url = (
+            reverse("placements:participant-detail", args=[placement.participant_id])
+            + f"#placement-{placement.pk}"
+        )
+    cancelled = follow_up.cancelled_on is not None
+    return CalendarEvent(
+        kind="follow-up",
+        pk=follow_up.pk,
+        summary=summary,
+        start=follow_up.due_on,
+        sequence=int(cancelled),
+        last_modified=follow_up.updated_at,
+        cancelled=cancelled,
+        url=url,
+        private=True,
+    )
+
+
+def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
+    """The calendar source of placements (registered in apps.py), one query: a coordinator's organisation's
+    follow-ups, or a representative's meetings at their company (the 90-day follow-up is the coordinator's)."""
+    follow_ups = FollowUp.objects.filter(due_on__gte=window.start, due_on__lte=window.end)
+    company_id = None
+    if capabilities.is_coordinator(user):
+        follow_ups = follow_ups.filter(placement__referring_organisation_id=user.organisation_id)
+    elif (company_id := capabilities.represented_company_id(user)) is not None:
+        follow_ups = follow_ups.filter(placement__company_id=company_id, kind=FollowUp.Kind.REGULAR)
+    else:
+        return []
+    follow_ups = follow_ups.select_related("placement__participant", "placement__company").order_by(
+        "due_on", "pk"
+    )
+    return [
+        follow_up_calendar_event(follow_up, for_company=company_id is not None)
+        for follow_up in follow_ups[: window.limit]
+    ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("placeringar/<int:pk>/starta/", views.placement_start, name="placement-start"),
     path("placeringar/<int:pk>/avsluta/", views.placement_end, name="placement-end"),
     path("uppfoljningar/<int:pk>/", views.follow_up_record, name="follow-up-record"),
+    path("uppfoljningar/<int:pk>/kalender.ics", views.follow_up_ics, name="follow-up-ics"),
 ]

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from asfportal.core.cache import cached_fragment, data_versions
+from asfportal.core.calendars import render_calendar
 from asfportal.core.exceptions import DomainError, add_to_form
 from asfportal.core.lists import page_of, render_list, wants_results_only
 from companies.models import Company
@@ -50,6 +51,8 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     for placement in placements:
         for follow_up in placement.follow_ups.all():
             follow_up.overdue = follow_up.is_overdue(at=today)
+            # The company's own meetings go in its calendar; the 90-day follow-up is the coordinator's.
+            follow_up.in_calendar = follow_up.is_pending and follow_up.kind == FollowUp.Kind.REGULAR
     context = {"offers": offers, "placements": placements}
     return render(request, "placements/offer_list.html", context)
 
@@ -348,6 +351,18 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
     blockers = follow_up.record_blockers(held_on=timezone.localdate(), at=timezone.localdate())
     context = {"form": form, "follow_up": follow_up, "notes": notes, "record_blockers": blockers}
     return render(request, "placements/follow_up_form.html", context)
+
+
+def follow_up_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One follow-up meeting as an .ics file, the same entry (UID) as in the personal calendar feed."""
+    follow_up, for_company = permissions.get_follow_up_for_calendar(request, pk)
+    event = selectors.follow_up_calendar_event(follow_up, for_company=for_company)
+    response = HttpResponse(
+        render_calendar([event], name=event.summary), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="uppfoljning-{follow_up.pk}.ics"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def access_log(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,13 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self):
+        from asfportal.core.calendars import register_calendar_source
+
+        from . import selectors
+
+        # Review dates, activity ends and report days in the coordinators' calendar feeds.
+        register_calendar_source(selectors.calendar_events_for)
+
         from asfportal.core.queue import bump_on_change
 
         from .models import ActionPlan, Activity, AnnualReport, Policy

@@ -8,10 +8,15 @@ from datetime import date
 import markdown
 import nh3
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from asfportal.accounts import capabilities
 from asfportal.accounts.models import Organisation
+from asfportal.core.calendars import CalendarEvent, FeedWindow
 
 from .models import ActionPlan, Activity, ContactPerson, PartnerRole, Policy
+from .reminders import FORBUND_REPORT_DATES
 
 SIGNAL_ORDER = {"on_track": 0, "at_risk": 1, "late": 2}
 
@@ -81,3 +86,89 @@ def plan_progress(*, plan: ActionPlan, today: date) -> dict:
         "percent": plan_percent,
         "light": plan_light,
     }
+
+
+# --- Calendars (issue 15 §2): review dates, activity ends and report dates ----------------------------------
+
+
+def policy_calendar_event(policy: Policy) -> CalendarEvent:
+    """An adopted policy's review date; an archived policy's review will not happen, so it is cancelled."""
+    cancelled = policy.status == Policy.Status.ARCHIVED
+    return CalendarEvent(
+        kind="policy-review",
+        pk=policy.pk,
+        summary=_("Review the policy: %(title)s") % {"title": policy.title},
+        start=policy.review_on,
+        sequence=policy.calendar_sequence,
+        last_modified=policy.updated_at,
+        cancelled=cancelled,
+        url=reverse("policies:policy-edit", args=[policy.pk]),
+    )
+
+
+def activity_calendar_event(activity: Activity) -> CalendarEvent:
+    """The day an action plan's activity is to be done; a cancelled activity's entry is cancelled."""
+    return CalendarEvent(
+        kind="activity-end",
+        pk=activity.pk,
+        summary=_("Activity to be done: %(title)s") % {"title": activity.title},
+        start=activity.end_on,
+        sequence=activity.calendar_sequence,
+        last_modified=activity.updated_at,
+        cancelled=activity.status == Activity.Status.CANCELLED,
+        url=reverse("policies:activity-progress", args=[activity.pk]),
+        description=activity.plan.title,
+    )
+
+
+def forbund_report_events(organisation: Organisation, window: FeedWindow) -> list[CalendarEvent]:
+    """A samordningsförbund's reports to its board (Finsam: interim reports after 30 April and 30 September,
+    the annual report early in the year), on the days the reminder sweep uses. The days follow from that rule,
+    never from a stored record, so they have no LAST-MODIFIED and never move."""
+    titles = {
+        "interim": _("Time for the samordningsförbund interim report"),
+        "annual": _("Time for the samordningsförbund annual report"),
+    }
+    days = [
+        (date(year, month, day), kind)
+        for year in range(window.start.year, window.end.year + 1)
+        for month, day, kind in FORBUND_REPORT_DATES
+    ]
+    return [
+        CalendarEvent(
+            kind="forbund-report",
+            pk=f"{organisation.pk}-{day:%Y%m%d}",
+            summary=titles[kind],
+            start=day,
+            url=reverse("policies:steering"),
+        )
+        for day, kind in sorted(days)
+        if window.start <= day <= window.end
+    ]
+
+
+def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
+    """The calendar source of policies (registered in apps.py), two queries: a coordinator's organisation's
+    policy reviews and activity ends, and a samordningsförbund's report days."""
+    if not capabilities.is_coordinator(user):
+        return []
+    organisation_id = user.organisation_id
+    policies = Policy.objects.filter(
+        organisation_id=organisation_id,
+        adopted_on__isnull=False,
+        review_on__gte=window.start,
+        review_on__lte=window.end,
+        status__in=[Policy.Status.ADOPTED, Policy.Status.ARCHIVED],
+    ).order_by("review_on", "pk")
+    activities = (
+        Activity.objects.filter(
+            plan__organisation_id=organisation_id, end_on__gte=window.start, end_on__lte=window.end
+        )
+        .select_related("plan")
+        .order_by("end_on", "pk")
+    )
+    events = [policy_calendar_event(policy) for policy in policies[: window.limit]]
+    events += [activity_calendar_event(activity) for activity in activities[: window.limit]]
+    if user.organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND:
+        events += forbund_report_events(user.organisation, window)
+    return events

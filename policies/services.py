@@ -59,6 +59,13 @@ def _assign(instance, fields: dict[str, Any]):
     return instance
 
 
+def _count_calendar_change(instance, shown: tuple) -> None:
+    """One more iCalendar SEQUENCE when what the record's calendar entry shows has changed (RFC 5545 §3.8.7.4),
+    so a calendar that holds the entry replaces it."""
+    if instance.calendar_state() != shown:
+        instance.calendar_sequence += 1
+
+
 @transaction.atomic
 def contact_save(
     *, contact: ContactPerson | None, organisation: Organisation, fields: dict, actor: User
@@ -116,7 +123,9 @@ def policy_save(*, policy: Policy | None, organisation: Organisation, fields: di
         return policy
     stored = Policy.objects.select_for_update().get(pk=policy.pk)
     _raise_on_status(stored.status_change_blockers(to=fields.get("status", stored.status)))
+    shown = stored.calendar_state()
     policy = _assign(stored, fields)
+    _count_calendar_change(policy, shown)
     clean_or_raise(policy)
     policy.save()
     audit(actor, "policies.policy.saved", policy, status=policy.status)
@@ -199,7 +208,9 @@ def activity_save(
     if activity is None:
         activity = _assign(Activity(plan=plan), fields)
     else:
-        activity = _assign(Activity.objects.select_for_update().get(pk=activity.pk, plan=plan), fields)
+        activity = Activity.objects.select_for_update().get(pk=activity.pk, plan=plan)
+        shown = activity.calendar_state()
+        _count_calendar_change(_assign(activity, fields), shown)
     activity.plan = plan
     if errors := activity.guardrail_errors(organisation_kind=plan.organisation.kind):
         raise DomainError(field_errors=errors)
@@ -240,7 +251,9 @@ def progress_record(
     """A dated progress note, optionally moving the activity's status and progress. Without a new progress, a
     move to done or planned lets the status decide it (100 % or 0 %)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    shown = activity.calendar_state()
     activity.status = status or activity.status
+    _count_calendar_change(activity, shown)
     if progress is not None:
         activity.progress = progress
     elif activity.status in (Activity.Status.DONE, Activity.Status.PLANNED):
@@ -250,7 +263,7 @@ def progress_record(
         raise DomainError(field_errors={"text": [_("Write what has happened.")]})
     clean_or_raise(activity)
     clean_or_raise(note)
-    activity.save(update_fields=["status", "progress", "updated_at"])
+    activity.save(update_fields=["status", "progress", "calendar_sequence", "updated_at"])
     note.save()
     audit(actor, "policies.activity.progress", activity, status=activity.status)
     return note

@@ -8,7 +8,9 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         from asfportal.core.cache import invalidate_on_change
+        from asfportal.core.calendars import register_calendar_source
 
+        from . import selectors
         from .models import (
             Amendment,
             Award,
@@ -21,6 +23,9 @@ class ProcurementConfig(AppConfig):
             Tender,
             TenderDocument,
         )
+
+        # Deadlines of the tenders a person follows (or buys) in their personal calendar feed.
+        register_calendar_source(selectors.calendar_events_for)
 
         # The cached tender list, tender pages and OCDS releases (procurement/views.py).
         invalidate_on_change(

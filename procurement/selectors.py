@@ -5,11 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from asfportal.accounts import capabilities
 from asfportal.accounts.models import Organisation
+from asfportal.core.calendars import CalendarEvent, FeedWindow
+from companies.models import Representative
 
-from .models import Award, CpvCode, Question, SavedSearch, Submission, Tender
+from .models import Award, CpvCode, Question, SavedSearch, Submission, Tender, Watch
 
 
 def tender_list(
@@ -156,3 +161,110 @@ def procurement_figures(*, buyer_id: int, year: int) -> dict:
         "asf_value": value["asf_value"] or Decimal(0),
         "asf_companies": value["companies"],
     }
+
+
+# --- Calendars (issue 15 §2): the deadlines as calendar entries -----------------------------------------------
+
+
+def _moves(field: str) -> Count:
+    """How many amendments moved `field`: each is one more SEQUENCE of its calendar entry. A substantial change
+    that extended the submission deadline to the legal minimum moved it too (Amendment.new_deadline_at)."""
+    moved = Q(amendments__changes__has_key=field)
+    if field == "submission_deadline_at":
+        moved |= Q(amendments__new_deadline_at__isnull=False)
+    return Count("amendments", filter=moved, distinct=True)
+
+
+def with_calendar_sequences(tenders: QuerySet[Tender]) -> QuerySet[Tender]:
+    """Tenders with their buyer and the number of times each deadline moved, in the same query."""
+    return tenders.select_related("buyer").annotate(
+        question_moves=_moves("question_deadline_at"),
+        answers_moves=_moves("answers_published_by_at"),
+        submission_moves=_moves("submission_deadline_at"),
+    )
+
+
+def tender_calendar_events(tender: Tender, *, for_buyer: bool = False) -> list[CalendarEvent]:
+    """A tender's deadlines (from `with_calendar_sequences`): the last day for questions and the submission
+    deadline, and for the buyer's own officers the day answers to questions are promised. A cancelled tender's
+    entries stay, marked cancelled, one SEQUENCE higher, so calendars that hold them cross them out."""
+    cancelled = tender.status == Tender.Status.CANCELLED
+    url = reverse("procurement:tender-manage" if for_buyer else "procurement:tender-detail", args=[tender.pk])
+    description = tender.buyer.name
+    if cancelled:
+        description = f"{_('The tender is cancelled.')} {description}"
+    dates = [
+        ("questions", tender.question_deadline_at, _("Last day for questions: %(title)s"), tender.question_moves),
+        ("submission", tender.submission_deadline_at, _("Submission deadline: %(title)s"), tender.submission_moves),
+    ]  # fmt: skip
+    if for_buyer:
+        dates.insert(1, ("answers", tender.answers_published_by_at,
+                         _("Answers to questions published by: %(title)s"), tender.answers_moves))  # fmt: skip
+    return [
+        CalendarEvent(
+            kind=f"tender-{tender.pk}",
+            pk=part,
+            summary=text % {"title": tender.title},
+            start=at,
+            sequence=moves + cancelled,
+            last_modified=tender.updated_at,
+            cancelled=cancelled,
+            url=url,
+            description=description,
+        )
+        for part, at, text, moves in dates
+        if at is not None
+    ]
+
+
+def award_calendar_event(award: Award) -> CalendarEvent:
+    """The award decision's day, for the buyer's officers (an award is made once and never moved)."""
+    return CalendarEvent(
+        kind="award",
+        pk=award.pk,
+        summary=_("Award decision: %(title)s (%(company)s)")
+        % {"title": award.tender.title, "company": award.company.name},
+        start=award.awarded_on,
+        last_modified=award.updated_at,
+        url=reverse("procurement:tender-manage", args=[award.tender_id]),
+    )
+
+
+def _followed_tenders(user) -> QuerySet[Tender] | None:
+    """The tenders whose deadlines a person's calendar holds: an officer's organisation's own (published or
+    later), those a coordinator follows, and those their company follows (a representative follows or
+    answered); None for anyone else."""
+    if capabilities.is_procurement_officer(user):
+        return Tender.objects.filter(buyer_id=user.organisation_id).exclude(status=Tender.Status.DRAFT)
+    if capabilities.is_coordinator(user):
+        return Tender.objects.public().filter(pk__in=Watch.objects.filter(user=user).values("tender_id"))
+    company_id = capabilities.represented_company_id(user)
+    if company_id is None:
+        return None
+    colleagues = Representative.objects.filter(company_id=company_id).values("user_id")
+    return Tender.objects.public().filter(
+        Q(pk__in=Watch.objects.filter(user_id__in=colleagues).values("tender_id"))
+        | Q(pk__in=Submission.objects.filter(company_id=company_id).values("tender_id"))
+    )
+
+
+def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
+    """The calendar source of procurement (registered in apps.py): two queries for an officer, one for others."""
+    tenders = _followed_tenders(user)
+    if tenders is None:
+        return []
+    tenders = with_calendar_sequences(tenders.filter(submission_deadline_at__gte=window.start_at))
+    for_buyer = capabilities.is_procurement_officer(user)
+    events = [
+        event
+        for tender in tenders.order_by("submission_deadline_at", "pk")[: window.limit]
+        for event in tender_calendar_events(tender, for_buyer=for_buyer)
+    ]
+    if for_buyer:
+        awards = Award.objects.filter(
+            tender__buyer_id=user.organisation_id, awarded_on__gte=window.start, awarded_on__lte=window.end
+        ).select_related("tender", "company")
+        events += [
+            award_calendar_event(award) for award in awards.order_by("awarded_on", "pk")[: window.limit]
+        ]
+    return events

@@ -24,9 +24,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asfportal.accounts import two_factor
 from asfportal.accounts.models import Organisation
 from asfportal.core import notifications
+from asfportal.core.calendars import selectors as calendar_selectors
+from asfportal.core.calendars import services as calendar_services
 from companies import services as company_services
 from companies.models import ChangeRequest, Company, Representative
-from placements.models import Offer, Placement
+from placements.models import FollowUp, Offer, Placement
 from policies.models import ActionPlan, AnnualReport, ContactPerson, Policy
 from procurement import services as procurement_services
 from procurement.models import SavedSearch, Submission, Tender, TenderDocument
@@ -224,9 +226,18 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
     placement = Placement.objects.filter(
         participant__organisation=orebro, status=Placement.Status.ACTIVE
     ).first()
+    # A meeting at the representative's company: its calendar file is both the coordinator's and the company's.
+    follow_up = FollowUp.objects.filter(placement__referring_organisation=orebro, placement__company=company,
+                                        kind=FollowUp.Kind.REGULAR).order_by("pk").first()  # fmt: skip
     plan = ActionPlan.objects.filter(organisation=orebro).order_by("pk").first()
+    feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
     return {
-        "core": {"notification": notes["coordinator"].pk, "uid": "MQ", "token": "set-password"},
+        "core": {
+            "notification": notes["coordinator"].pk,
+            "uid": "MQ",
+            "token": "set-password",
+            "calendar_token": calendar_selectors.feed_token(feed),
+        },
         "companies": {
             "pk": company.pk,
             "unlisted_pk": unlisted.pk,
@@ -250,7 +261,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
             "offer": Offer.objects.filter(company=company).order_by("pk").first().pk,
             "participant": placement.participant_id,
             "placement": placement.pk,
-            "follow_up": placement.follow_ups.order_by("pk").first().pk,
+            "follow_up": (follow_up or placement.follow_ups.order_by("pk").first()).pk,
         },
         "policies": {
             "org": orebro.pk,

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from asfportal.core.calendars import selectors as calendar_selectors
+from asfportal.core.calendars import services as calendar_services
 from companies import services as company_services
 from companies.models import ContactPerson, ServiceCategory
 from placements import services as placement_services
@@ -131,6 +133,8 @@ def _grow_caseload(coordinator, officer, n):
          "coordinator", _grow_caseload),
         ("placement list, filtered", lambda objs: reverse("placements:placement-list") + CASELOAD_FILTERS,
          "coordinator", _grow_caseload),
+        # Read by calendar applications without a session: one query per source, whatever the data.
+        ("calendar feed", lambda objs: objs["calendar"], None, _grow_dashboard),
     ],
 )  # fmt: skip
 def test_main_pages_keep_their_query_count_as_data_grows(client, request, coordinator, officer, name, url, viewer,
@@ -141,7 +145,9 @@ def test_main_pages_keep_their_query_count_as_data_grows(client, request, coordi
     company = CompanyFactory(verified=True)
     company.municipalities.add(coordinator.organisation)
     tender = TenderFactory(buyer=officer.organisation, published=True, status="awarded")
-    objs = {"company": company, "tender": tender}
+    feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
+    calendar = reverse("core:calendar-feed", args=[calendar_selectors.feed_token(feed)])
+    objs = {"company": company, "tender": tender, "calendar": calendar}
     grow_with = {"company": lambda c, o, n: _grow_company(c, o, n, company),
                  "tender": lambda c, o, n: _grow_tender(c, o, n, tender)}.get(grow, grow)  # fmt: skip
     if viewer:

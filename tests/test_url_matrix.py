@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from asfportal.core import notifications
 from asfportal.core.audit import audit
+from asfportal.core.calendars import selectors as calendar_selectors
+from asfportal.core.calendars import services as calendar_services
 from asfportal.core.models import AccessibilityReport, WorkerHeartbeat
 from companies import services as company_services
 from companies.models import ChangeRequest, ServiceCategory
@@ -56,6 +58,10 @@ CORE_AND_ACCOUNTS = {
     "core:notification-open": (["notification"], ["login", 302, 404, 404, 404, 404]),
     "core:notification-mark-all-read": ([], ["login", 405, 405, 405, 405, 405]),
     "core:notification-preferences": ([], ["login", 200, 200, 200, 200, 200]),
+    # The secret address is the key (the coordinator's here): it needs no session, whoever holds it.
+    "core:calendar-feed": (["calendar_token"], [200, 200, 200, 200, 200, 200]),
+    "core:calendar-feed-renew": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
+    "core:calendar-feed-revoke": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "accounts:login": ([], [200, 302, 302, 302, 302, 302]),
     "accounts:logout": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "accounts:password-change": ([], ["login", 200, 200, 200, 200, 200]),
@@ -81,6 +87,9 @@ CORE_AND_ACCOUNTS = {
 # notifications read, and logging out.
 CORE_POST_ONLY = {
     "core:notification-mark-all-read": ([], ["login", 302, 302, 302, 302, 302]),
+    # Each person renews or turns off their own calendar address only.
+    "core:calendar-feed-renew": ([], ["login", 302, 302, 302, 302, 302]),
+    "core:calendar-feed-revoke": ([], ["login", 302, 302, 302, 302, 302]),
     "accounts:logout": ([], ["login", 302, 302, 302, 302, 302]),
     "accounts:introduction-dismiss": ([], ["login", 302, 302, 302, 302, 302]),
 }
@@ -167,7 +176,9 @@ def test_core_and_account_pages_answer_each_visitor_as_expected(
     note = notifications.notify(
         recipient=coordinator, kind="policies.review_due", context={"policy": _Policy()}
     )
-    values = {"notification": note.pk, "uid": "MQ", "token": "set-password"}
+    feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
+    values = {"notification": note.pk, "uid": "MQ", "token": "set-password",
+              "calendar_token": calendar_selectors.feed_token(feed)}  # fmt: skip
     args, expected = CORE_AND_ACCOUNTS[name]
     url = reverse(name, args=[values[a] for a in args])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])

@@ -21,6 +21,8 @@ EXEMPT_URL_NAMES = {
     "accounts:logout",
     "set_language",
     "core:healthz",
+    # Read by calendar applications with the secret address alone; a browser's half-signed-in session is no key.
+    "core:calendar-feed",
 }
 REQUIRED_ROLES = (Role.COORDINATOR, Role.PROCUREMENT_OFFICER, Role.ADMINISTRATOR)
 RECOVERY_CODE_COUNT = 10

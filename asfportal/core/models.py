@@ -279,3 +279,27 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(BaseModel):
+    """A person's secret calendar address (core/calendars): the address carries a signed copy of `key`, so it
+    can be shown again on the settings page, and renewing (a new key) or turning it off (the row goes) makes
+    the old address answer 404 at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    key = models.CharField(_("key"), max_length=32, editable=False)
+
+    # A random hexadecimal key, never typed by anyone: no identity number can hide in it.
+    identity_number_exempt = ("key",)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.updated_at:%Y-%m-%d %H:%M}" if self.updated_at else str(self.user_id)

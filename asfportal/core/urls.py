@@ -20,6 +20,11 @@ urlpatterns = [
     path("aviseringar/<int:pk>/", views.notification_open, name="notification-open"),
     path("aviseringar/markera-lasta/", views.notification_mark_all_read, name="notification-mark-all-read"),
     path("aviseringar/installningar/", views.notification_preferences, name="notification-preferences"),
+    path("aviseringar/installningar/kalender/ny/", views.calendar_feed_renew, name="calendar-feed-renew"),
+    path(
+        "aviseringar/installningar/kalender/stang/", views.calendar_feed_revoke, name="calendar-feed-revoke"
+    ),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]
 
 if settings.BENCHMARK_FLOOR:

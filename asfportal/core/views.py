@@ -1,4 +1,5 @@
-"""Pages of the core: start page, accessibility statement, health check, and each person's notifications."""
+"""Pages of the core: start page, accessibility statement, health check, each person's notifications and their
+calendar address."""
 
 import secrets
 
@@ -7,8 +8,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from . import notifications, services
+from .calendars import selectors as calendar_selectors
+from .calendars import services as calendar_services
 from .exceptions import DomainError, add_to_form
 from .forms import AccessibilityReportForm, NotificationPreferencesForm
 from .models import Notification
@@ -153,7 +158,56 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         notifications.notification_preferences_save(user=request.user, channels=form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("core:notification-preferences")
-    return render(request, "core/notification_preferences.html", {"form": form})
+    feed = calendar_selectors.feed_for(user=request.user)
+    context = {"form": form, "calendar_url": calendar_selectors.feed_url(feed) if feed else "", "feed": feed}
+    return render(request, "core/notification_preferences.html", context)
+
+
+@login_not_required
+@require_safe
+@transaction.non_atomic_requests
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's calendar, fetched by Outlook, Google or Apple calendar without a session: the secret address
+    is the only key, so the answer is never indexed, never cached by anyone else and 404 once renewed. It only
+    reads, so it opens no transaction (calendar applications poll it every hour)."""
+    owner = calendar_selectors.feed_owner(token)
+    if owner is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_selectors.feed_text(user=owner), content_type="text/calendar; charset=utf-8"
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Content-Disposition"] = 'inline; filename="asf-portalen.ics"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _calendar_section() -> HttpResponse:
+    return redirect(reverse("core:notification-preferences") + "#calendar")
+
+
+@require_POST
+def calendar_feed_renew(request: HttpRequest) -> HttpResponse:
+    had_one = calendar_selectors.feed_for(user=request.user) is not None
+    calendar_services.calendar_feed_renew(user=request.user, actor=request.user)
+    if had_one:
+        messages.success(
+            request,
+            _(
+                "Your calendar has a new address; the old one no longer works. Copy the new one into your calendar."
+            ),
+        )
+    else:
+        messages.success(request, _("Your calendar address is ready. Copy it into your calendar."))
+    return _calendar_section()
+
+
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    if calendar_services.calendar_feed_revoke(user=request.user, actor=request.user):
+        messages.success(request, _("Your calendar address is turned off; it no longer works."))
+    return _calendar_section()
 
 
 # Django's own CSRF-failure and bad-request views render their templates without the request, so the header would

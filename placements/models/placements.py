@@ -220,8 +220,13 @@ class FollowUp(BaseModel):
     def __str__(self) -> str:
         return f"{self.placement_id} {self.due_on}"
 
+    @property
+    def is_pending(self) -> bool:
+        """Neither held nor cancelled."""
+        return self.held_on is None and self.cancelled_on is None
+
     def is_overdue(self, *, at: date) -> bool:
-        return self.held_on is None and self.cancelled_on is None and self.due_on < at
+        return self.is_pending and self.due_on < at
 
     def record_blockers(self, *, held_on: date, at: date) -> list[str]:
         if self.cancelled_on is not None:

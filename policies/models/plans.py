@@ -189,6 +189,11 @@ class Activity(BaseModel):
     override_reason = models.CharField(
         _("reason to go ahead despite the warning"), max_length=300, blank=True
     )
+    # How often the end in people's calendars moved, or the activity was cancelled or taken up again: the
+    # entry's iCalendar SEQUENCE (core/calendars), counted by activity_save and progress_record.
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar revision"), default=0, db_default=0, editable=False
+    )
 
     constraint_fields = {
         "activity_ends_after_start": "end_on",
@@ -239,6 +244,10 @@ class Activity(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def calendar_state(self) -> tuple:
+        """What the end's calendar entry shows: when it changes, the entry's SEQUENCE grows."""
+        return (self.end_on, self.status == self.Status.CANCELLED)
 
     def clean(self) -> None:
         """The activity's period lies within the years of its plan."""

@@ -113,6 +113,11 @@ class Policy(BaseModel):
         _("document (PDF)"), upload_to="policies/", blank=True, validators=[FileExtensionValidator(["pdf"])]
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    # How often the review date in people's calendars moved, or the policy was archived: the entry's iCalendar
+    # SEQUENCE (core/calendars), counted by policy_save.
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar revision"), default=0, db_default=0, editable=False
+    )
 
     constraint_fields = {"adopted_policy_has_body_and_date": "adopted_by"}
 
@@ -134,6 +139,10 @@ class Policy(BaseModel):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.ADOPTED
+
+    def calendar_state(self) -> tuple:
+        """What the review's calendar entry shows: when it changes, the entry's SEQUENCE grows."""
+        return (self.review_on, self.status == self.Status.ARCHIVED)
 
     def review_due(self, *, today: date) -> bool:
         """An adopted policy whose review date has come."""

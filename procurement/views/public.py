@@ -8,13 +8,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
+from asfportal.core.calendars import render_calendar
 from asfportal.core.open_data import open_data
 
-from .. import exports, permissions, selectors, services
+from .. import permissions, selectors, services
 from ..forms import (
     QuestionForm,
     TenderFilterForm,
@@ -124,13 +126,20 @@ def ocds_record(request: HttpRequest, ocid: str) -> HttpResponse:
 
 @open_data
 def tenders_ics(request: HttpRequest) -> HttpResponse:
-    tenders = Tender.objects.open().select_related("buyer").order_by("submission_deadline_at")
-    return HttpResponse(exports.ics_calendar(tenders), content_type="text/calendar; charset=utf-8")
+    """The open tenders' deadlines, for anyone's calendar."""
+    tenders = selectors.with_calendar_sequences(Tender.objects.open()).order_by(
+        "submission_deadline_at", "pk"
+    )
+    events = [event for tender in tenders for event in selectors.tender_calendar_events(tender)]
+    body = render_calendar(events, name=_("Open tenders on ASF-portalen"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 @open_data
 def tender_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    tender = get_object_or_404(Tender.objects.public().select_related("buyer"), pk=pk)
-    response = HttpResponse(exports.ics_calendar([tender]), content_type="text/calendar; charset=utf-8")
+    """One tender's deadlines as a download; the entries have the same UIDs as in the personal feeds."""
+    tender = get_object_or_404(selectors.with_calendar_sequences(Tender.objects.public()), pk=pk)
+    body = render_calendar(selectors.tender_calendar_events(tender), name=tender.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="upphandling-{tender.pk}.ics"'
     return response

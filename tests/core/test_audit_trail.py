@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import asfportal.accounts.services
+import asfportal.core.calendars.services
 import asfportal.core.services
 import companies.services
 import placements.services
@@ -541,6 +542,16 @@ def _language_set(w):
     return Expect(w.coordinator, user, {"language": "en"})
 
 
+def _calendar_feed(w, *, action: str):
+    feed = asfportal.core.calendars.services.calendar_feed_renew(user=w.coordinator, actor=w.coordinator)
+    if action == "renewed":
+        feed = asfportal.core.calendars.services.calendar_feed_renew(user=w.coordinator, actor=w.coordinator)
+    if action == "revoked":
+        assert asfportal.core.calendars.services.calendar_feed_revoke(user=w.coordinator, actor=w.coordinator)
+        return Expect(w.coordinator, ("core.calendarfeed", feed.pk))
+    return Expect(w.coordinator, feed)
+
+
 @dataclass
 class Case:
     service: Any
@@ -562,6 +573,7 @@ def _notice_imported(w):
 
 
 CS, PS, PL, PO = companies.services, procurement.services, placements.services, policies.services
+CAL = asfportal.core.calendars.services
 # fmt: off
 CASES = [
     Case(CS.company_register, "companies.company.registered", _company_registered),
@@ -626,6 +638,9 @@ CASES = [
     Case(procurement.eforms.imports.tender_import_from_notice, "procurement.tender.imported", _notice_imported),
     Case(asfportal.accounts.services.user_language_set, "accounts.user.language_changed", _language_set),
     Case(asfportal.accounts.services.introduction_dismiss, "accounts.introduction.dismissed", _introduction_dismissed),
+    Case(CAL.calendar_feed_renew, "core.calendar_feed.created", lambda w: _calendar_feed(w, action="created")),
+    Case(CAL.calendar_feed_renew, "core.calendar_feed.renewed", lambda w: _calendar_feed(w, action="renewed")),
+    Case(CAL.calendar_feed_revoke, "core.calendar_feed.revoked", lambda w: _calendar_feed(w, action="revoked")),
 ]
 # fmt: on
 
@@ -663,7 +678,7 @@ def test_every_service_that_changes_state_has_a_row_here():
         importlib.import_module(f"procurement.services.{info.name}")
         for info in pkgutil.iter_modules(PS.__path__)
     ]
-    modules = [CS, PS, *procurement_modules, PL, PO, asfportal.core.services]
+    modules = [CS, PS, *procurement_modules, PL, PO, asfportal.core.services, CAL]
     public = {
         function
         for module in modules

@@ -49,6 +49,8 @@ MATRIX = {
     "placement-start": (["placement"], ["login", 405, 405, 405, 405, 405, 405]),
     "placement-end": (["placement"], ["login", 200, 404, 403, 403, 403, 403]),
     "follow-up-record": (["follow_up"], ["login", 200, 404, 403, 403, 403, 403]),
+    # The meeting is at the representative's company: its calendar file is theirs too, nobody else's.
+    "follow-up-ics": (["follow_up"], ["login", 200, 404, 403, 200, 404, 403]),
 }
 
 

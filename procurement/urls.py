@@ -25,6 +25,7 @@ urlpatterns = [
     path("inkop/<int:pk>/dokument/", views.document_add, name="document-add"),
     path("inkop/<int:pk>/andra/", views.tender_amend, name="tender-amend"),
     path("inkop/<int:pk>/tilldela/", views.tender_award, name="tender-award"),
+    path("tilldelning/<int:pk>/signera/", views.award_sign, name="award-sign"),
     path("inkop/<int:pk>/avbryt/", views.tender_cancel, name="tender-cancel"),
     path("inkop/fragor/<int:pk>/svar/", views.question_answer, name="question-answer"),
     path("inkop/anbud/<int:pk>/", views.submission_detail, name="submission-detail"),

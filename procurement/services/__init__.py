@@ -4,7 +4,7 @@ Callers import from here (`from procurement import services`); the modules hold 
 awards and saved searches, and `fanout` the notifications they send.
 """
 
-from .awards import tender_award
+from .awards import award_sign, tender_award
 from .questions import question_answer, question_ask
 from .saved_searches import saved_search_create, saved_search_delete
 from .submissions import check_eligibility, submission_decline, submission_submit
@@ -22,6 +22,7 @@ from .tenders import (
 
 __all__ = [
     "AMENDABLE_FIELDS",
+    "award_sign",
     "check_eligibility",
     "exceeds_eu_threshold",
     "question_answer",

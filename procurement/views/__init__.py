@@ -8,6 +8,7 @@ from .companies import (
     submission_submit,
 )
 from .officers import (
+    award_sign,
     document_add,
     officer_tender_list,
     question_answer,
@@ -30,6 +31,7 @@ from .public import (
 )
 
 __all__ = [
+    "award_sign",
     "document_add",
     "document_download",
     "ocds_release",

@@ -330,6 +330,21 @@ def _awarded(w):
     return Expect(w.officer, tender, {"companies": [w.company.pk]})
 
 
+def _award_signed(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tender = w.closed_with_answer()
+    [award] = procurement.services.tender_award(
+        tender=tender,
+        awards=[{"company": w.company, "value": 1, "awarded_on": timezone.localdate() - timedelta(days=20)}],
+        actor=w.officer,
+    )
+    procurement.services.award_sign(award=award, actor=w.officer)
+    return Expect(w.officer, tender, {"award": award.pk, "company": w.company.pk})
+
+
 def _saved_search(w, delete: bool):
     search = procurement.services.saved_search_create(user=w.rep, text="städ", cpv_prefix="9091")
     if not delete:
@@ -578,6 +593,7 @@ CASES = [
     Case(PS.submission_decline, "procurement.submission.declined", _declined),
     Case(PS.tenders_close_due, "procurement.tender.closed", _tender_closed),
     Case(PS.tender_award, "procurement.tender.awarded", _awarded),
+    Case(PS.award_sign, "procurement.award.signed", _award_signed),
     Case(PS.tender_cancel, "procurement.tender.cancelled", _cancelled),
     Case(PS.saved_search_create, "procurement.saved_search.created", lambda w: _saved_search(w, False)),
     Case(PS.saved_search_delete, "procurement.saved_search.deleted", lambda w: _saved_search(w, True)),
@@ -626,6 +642,8 @@ NOT_STATE_CHANGES = {
     PS.tenders.clean_only: "a check",
     PS.fanout.officers_of: "a read",
     PS.fanout.followers: "a read",
+    PS.fanout.bidders: "a read",
+    PS.fanout.notify_bidders: "notifications of an award the calling service audits",
     PS.fanout.search_matches: "a check",
     PS.fanout.notify_followers: "notifications of a change the calling service audits",
     PS.fanout.notify_officers: "notifications of a change the calling service audits",

@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT4
 
 from companies.models import ServiceCategory
 from procurement import services
-from procurement.models import Lot, Submission, Tender, TenderDocument, Watch
+from procurement.models import Award, Lot, Submission, Tender, TenderDocument, Watch
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.conftest import PROJECT_DIR
 from tests.matrix import assert_post, assert_visit
@@ -79,6 +79,7 @@ MATRIX = {
     "tender-award": (["closed"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "tender-cancel": (["open"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "question-answer": (["question"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "award-sign": (["award"], ["login", 405, 405, 405, 405, 405, 405, 405]),
     "submission-detail": (["sealed_submission"], ["login", 403, 404, 403, 403, 403, 403, 403]),
     "submission-detail-open": (["open_submission"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "ocds-releases": ([], [200] * 8),
@@ -104,6 +105,7 @@ POST_ONLY = {
     "tender-publish": (["draft"], ["login", 302, 404, 403, 403, 403, 403, 403]),
     "document-add": (["open"], ["login", 302, 404, 403, 403, 403, 403, 403]),
     "question-answer": (["question"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+    "award-sign": (["award"], ["login", 302, 404, 403, 403, 403, 403, 403]),
 }
 
 
@@ -133,6 +135,7 @@ def _matrix_values(officer, rep) -> dict[str, int]:
         "question": services.question_ask(tender=open_tender, company=company, text="?", actor=rep).pk,
         "sealed_submission": sealed.pk,
         "open_submission": opened.pk,
+        "award": Award.objects.create(tender=closed, company=company, value=1).pk,
     }
 
 

@@ -529,6 +529,8 @@ REGISTRY: dict[str, Entry] = {
     "procurement:tender-amend": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Ny sista dag.", "submission_deadline_at": (timezone.localtime() + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")}),
     "procurement:tender-award": Entry("officer", ("closed_tender",), page=False, valid=lambda w: {f"award-0-{w.award_submission}": "on", f"value-0-{w.award_submission}": "300 000", "reasons-0": "Lägsta pris.", "awarded_on": TODAY, "sent_electronically": "on"}),
     "procurement:award-sign": _action("officer", "award"),
+    "procurement:tender-follow": _action("rep", "open_tender"),
+    "procurement:tender-unfollow": _action("rep", "open_tender"),
     "procurement:tender-cancel": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Behovet har upphört."}),
     "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"text": "Gäller det alla skolor?", "answer": "Ja, alla tre."}),
     "procurement:submission-detail": _reads("officer", "award_submission"),

@@ -16,6 +16,7 @@ from .tenders import (
     tender_cancel,
     tender_publish,
     tender_save_draft,
+    tender_unwatch,
     tender_watch,
     tenders_close_due,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "tender_cancel",
     "tender_publish",
     "tender_save_draft",
+    "tender_unwatch",
     "tender_watch",
     "tenders_close_due",
 ]

@@ -6,6 +6,8 @@ from .companies import (
     saved_search_list,
     submission_decline,
     submission_submit,
+    tender_follow,
+    tender_unfollow,
 )
 from .officers import (
     award_sign,
@@ -49,9 +51,11 @@ __all__ = [
     "tender_cancel",
     "tender_detail",
     "tender_edit",
+    "tender_follow",
     "tender_ics",
     "tender_list",
     "tender_manage",
     "tender_publish",
+    "tender_unfollow",
     "tenders_ics",
 ]

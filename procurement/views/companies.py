@@ -129,3 +129,22 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The search is deleted."))
         return redirect("procurement:saved-search-list")
     return render(request, "procurement/saved_search_delete.html", {"search": search})
+
+
+@require_POST
+def tender_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a tender: its amendments, answers to questions and award reach the representative."""
+    permissions.require_company(request)
+    tender = permissions.get_tender_for_view(request, pk)
+    services.tender_watch(tender=tender, user=request.user)
+    messages.success(request, _("You follow the tender: you will hear of changes, answers and the award."))
+    return redirect("procurement:tender-detail", pk=tender.pk)
+
+
+@require_POST
+def tender_unfollow(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_company(request)
+    tender = permissions.get_tender_for_view(request, pk)
+    services.tender_unwatch(tender=tender, user=request.user)
+    messages.success(request, _("You no longer follow the tender."))
+    return redirect("procurement:tender-detail", pk=tender.pk)

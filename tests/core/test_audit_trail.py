@@ -330,6 +330,12 @@ def _awarded(w):
     return Expect(w.officer, tender, {"companies": [w.company.pk]})
 
 
+def _unwatched(w):
+    procurement.services.tender_watch(tender=w.open_tender, user=w.rep)
+    procurement.services.tender_unwatch(tender=w.open_tender, user=w.rep)
+    return Expect(w.rep, w.open_tender)
+
+
 def _award_signed(w):
     from datetime import timedelta
 
@@ -585,6 +591,7 @@ CASES = [
     Case(PS.tender_add_document, "procurement.tender.document_added", _document_added),
     Case(PS.tender_publish, "procurement.tender.published", _published),
     Case(PS.tender_watch, "procurement.tender.watched", _watched),
+    Case(PS.tender_unwatch, "procurement.tender.unwatched", _unwatched),
     Case(PS.tender_amend, "procurement.tender.amended", _amended),
     Case(PS.question_ask, "procurement.question.asked", lambda w: _question(w, answer=False)),
     Case(PS.question_answer, "procurement.question.answered", lambda w: _question(w, answer=True)),

@@ -200,7 +200,7 @@ def test_every_bidder_gets_the_decision_once_with_reasons_and_standstill_end(
                     "reasons": "Ensamt anbud.",
                     "awarded_on": date(2026, 3, 2),
                 },
-            ],  # fmt: skip
+            ],
             actor=officer,
         )
     decisions = Notification.objects.filter(kind="procurement.award_decision")

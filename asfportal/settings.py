@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "asfportal.core.context_processors.portal",
                 "asfportal.core.context_processors.notifications",
+                "asfportal.core.context_processors.work_queue",
                 "asfportal.accounts.context_processors.capability_flags",
             ],
             # {% csrf_token %} also writes the form's one-time token, in every template (crispy's included).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
-from asfportal.core.widgets import NameChoiceField, QuickSelect
+from asfportal.core.widgets import NameChoiceField, NameMultipleChoiceField, QuickSelect, QuickSelectMultiple
 
 from .models import CRITERIA_FIELDS, Assessment, Company, ContactPerson, ServiceCategory
 from .services import PROFILE_FIELDS
@@ -19,11 +19,11 @@ from .services import PROFILE_FIELDS
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
-class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
+class MunicipalityChoiceField(NameMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             queryset=Organisation.objects.municipalities().order_by("name"),
-            widget=forms.SelectMultiple(attrs={"size": 8}),
+            widget=QuickSelectMultiple(attrs={"size": 8}),
             **kwargs,
         )
 

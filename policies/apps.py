@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policies")
+
+    def ready(self):
+        from asfportal.core.queue import bump_on_change
+
+        from .models import ActionPlan, Activity, AnnualReport, Policy
+
+        # The work queues' cached sizes in the header (policies/queue.py, core/queue.py): the organisation's.
+        def of_plan(plan_id):
+            return [f"queue:org:{o}" for o in ActionPlan.objects.filter(pk=plan_id).values_list(
+                "organisation_id", flat=True)]  # fmt: skip
+
+        bump_on_change(Policy, lambda p: [f"queue:org:{p.organisation_id}"])
+        bump_on_change(AnnualReport, lambda r: [f"queue:org:{r.organisation_id}"])
+        bump_on_change(Activity, lambda a: of_plan(a.plan_id))

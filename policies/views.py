@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from asfportal.accounts.models import Organisation
 from asfportal.core import uploads
@@ -33,7 +33,7 @@ from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Goal, Pol
 
 
 @login_not_required
-@require_GET
+@require_safe
 def contact_index(request: HttpRequest) -> HttpResponse:
     """Choose a municipality (or another organisation) to see who to contact about ASF."""
     organisations = Organisation.objects.filter(asf_contacts__isnull=False).distinct().order_by("name")
@@ -46,7 +46,7 @@ def contact_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk, is_active=True)
     return render(
@@ -55,7 +55,7 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def policy_public(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(
         Policy.objects.select_related("organisation"), pk=pk, status=Policy.Status.ADOPTED
@@ -67,7 +67,7 @@ def policy_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
     """An adopted plan's progress page, for auditors, politicians and anyone else."""
     plan = get_object_or_404(
@@ -335,7 +335,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/reports.html", context)
 
 
-@require_GET
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .reports import render_context
 
@@ -353,7 +353,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "policies/report_detail.html", context)
 
 
-@require_GET
+@require_safe
 def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled by the report page while the worker generates the report."""
     report = permissions.get_report(request, pk)
@@ -368,7 +368,7 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = permissions.get_report(request, pk)
     document = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)

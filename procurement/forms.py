@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.accounts.models import Organisation
 from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
-from asfportal.core.widgets import NameChoiceField, QuickSelect
+from asfportal.core.widgets import NameChoiceField, NameMultipleChoiceField, QuickSelect, QuickSelectMultiple
 
 from .models import CpvCode, Lot, Submission, Tender, cpv_check_digit
 
@@ -45,10 +45,10 @@ class TenderForm(ModelLimitsMixin, forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("The curated list of codes ASF sell, and the social services of LOU bilaga 2."),
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = NameMultipleChoiceField(
         label=_("Municipalities where the work is done"),
         queryset=Organisation.objects.municipalities().order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
         required=False,
     )
     notice_url = forms.URLField(label=_("link to the legal notice"), required=False, assume_scheme="https")

@@ -53,6 +53,25 @@ class TenderLifecycle:
             return [_("A published tender is changed through an amendment.")]
         return []
 
+    def info_days(self) -> int:
+        """LOU 12 kap. 13 §: additional information (answers to questions) at the latest 6 days before the
+        submission deadline, 4 in an accelerated procedure (PROCUREMENT_INFO_DAYS, _ACCELERATED)."""
+        return (
+            settings.PROCUREMENT_INFO_DAYS_ACCELERATED
+            if self.is_accelerated
+            else settings.PROCUREMENT_INFO_DAYS
+        )
+
+    def latest_answers_at(self) -> datetime:
+        """The last moment the 6-day rule allows answers to be published (the one place it is computed)."""
+        return self.submission_deadline_at - timedelta(days=self.info_days())
+
+    def answer_due_at(self) -> datetime:
+        """By when an open question must be answered: the date the buyer promised, else the last the rule allows.
+        Answered later, the answer is a substantial change that moves the deadline (services/questions.py)."""
+        latest = self.latest_answers_at()
+        return min(self.answers_published_by_at, latest) if self.answers_published_by_at else latest
+
     def term_problems(self, *, at: datetime) -> list[str]:
         """What in the terms stops publishing (the CPV codes are read through the prefetch when there is one)."""
         problems = []
@@ -66,15 +85,8 @@ class TenderLifecycle:
         if self.submission_deadline_at is None or self.submission_deadline_at <= at:
             problems.append(_("The submission deadline must be in the future."))
             return problems
-        info_days = (
-            settings.PROCUREMENT_INFO_DAYS_ACCELERATED
-            if self.is_accelerated
-            else settings.PROCUREMENT_INFO_DAYS
-        )
-        if (
-            self.answers_published_by_at
-            and self.answers_published_by_at > self.submission_deadline_at - timedelta(days=info_days)
-        ):
+        info_days = self.info_days()
+        if self.answers_published_by_at and self.answers_published_by_at > self.latest_answers_at():
             problems.append(
                 _(
                     "Answers to questions must be published at least %(days)s days before the submission deadline."
@@ -164,7 +176,9 @@ class TenderLifecycle:
             return [_("The tender is already awarded.")]
         if self.status not in (self.Status.PUBLISHED, self.Status.CLOSED) or at < self.submission_deadline_at:
             return [_("A tender can be awarded once it is closed for answers.")]
-        if not self.submissions.exists():
+        # A list of tenders counts the answers in its query (`submission_count`); a single tender asks.
+        count = getattr(self, "submission_count", None)
+        if not (count if count is not None else self.submissions.exists()):
             return [_("There are no answers to award.")]
         return []
 

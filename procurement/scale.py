@@ -25,6 +25,7 @@ from companies.models import Company, Representative
 
 from .lifecycle import meets_reserved_share
 from .models import Award, CpvCode, Question, Submission, Tender, cpv_check_digit
+from .services.ocds import ocds_releases_backfill, tenders_for_releases
 
 NON_PROFIT_FORMS = Tender.NON_PROFIT_FORMS
 
@@ -535,10 +536,14 @@ def seed_tenders(ctx: ScaleContext) -> str:
             created_at=F("answered_at") - day, updated_at=F("answered_at")
         )
 
+    # One OCDS release per public tender, as it stands (bulk-created tenders went through no service).
+    public_mine = tenders_for_releases(Tender.objects.filter(pk__gte=first).exclude(status=Status.DRAFT))
+    releases = ocds_releases_backfill(public_mine.order_by("pk").iterator(chunk_size=500))
+
     open_count = sum(1 for p in plans if p.tender.status == Status.PUBLISHED)
     summary = (
         f"{len(tenders)} tenders ({open_count} open), {len(submissions)} answers, {len(awards)} awards, "
-        f"{len(questions)} questions"
+        f"{len(questions)} questions, {releases} OCDS releases"
     )
     if demoted:
         summary += f"; {demoted} left closed, no company with a representative could answer"

@@ -33,6 +33,7 @@ urlpatterns = [
     path("inkop/anbud/<int:pk>/", views.submission_detail, name="submission-detail"),
     path("open-data/ocds/releases.json", views.ocds_releases, name="ocds-releases"),
     path("open-data/ocds/<int:pk>.json", views.ocds_release, name="ocds-release"),
+    path("open-data/ocds/records/<str:ocid>.json", views.ocds_record, name="ocds-record"),
     path("open-data/tenders.ics", views.tenders_ics, name="tenders-ics"),
     # The eForms import: a published legal notice becomes a draft, an amendment or awards (issue 17 §1).
     *eforms_urls.urlpatterns,

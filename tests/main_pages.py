@@ -228,6 +228,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         },
         "procurement": {
             "open": open_tender.pk,
+            "ocid": f"ocds-asfprt-{open_tender.pk}",
             "draft": draft.pk,
             "closed": closed.pk,
             "document": document.pk,

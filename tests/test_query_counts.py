@@ -137,3 +137,88 @@ def test_main_pages_keep_their_query_count_as_data_grows(client, request, coordi
             assert client.get(url(objs)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] <= 15, f"{name}: {counts}"
+
+
+# --- The dashboards' work queues: every kind of item, a little and thirty times more -----------------------------
+
+
+def _queue_items(coordinator, officer, rep, company, n):
+    """n items of (nearly) every kind for each role's queue (tests/core/test_work_queue.py has one per kind)."""
+    from companies.models import Company
+    from placements.models import Placement
+    from policies.models import ActionPlan, Activity, Policy
+    from procurement import services as procurement_services
+    from procurement.models import Submission
+
+    today = timezone.localdate()
+    plan = ActionPlan.objects.create(organisation=coordinator.organisation, title=f"Plan {n}",
+                                     start_year=today.year - 1, end_year=today.year + 1)  # fmt: skip
+    for i in range(n):
+        CompanyFactory(status=Company.Status.APPLIED).municipalities.add(coordinator.organisation)
+        CompanyFactory(
+            status=Company.Status.VERIFIED, verified_until=today + timedelta(days=20)
+        ).municipalities.add(coordinator.organisation)
+        offer = OfferFactory(company=company, places=1, available_to=today + timedelta(days=400))
+        participant = ParticipantFactory(organisation=coordinator.organisation)
+        placement = placement_services.placement_create(
+            participant=participant, offer=offer, actor=coordinator,
+            fields={"support_measure": "other", "start_on": today - timedelta(days=40),
+                    "planned_end_on": today + timedelta(days=10), "hours_per_week": 10},
+        )  # fmt: skip
+        Placement.objects.filter(pk=placement.pk).update(start_on=today - timedelta(days=40))
+        placement_services.placement_start(placement=placement, actor=coordinator)
+        later = placement_services.placement_create(
+            participant=ParticipantFactory(organisation=coordinator.organisation),
+            offer=OfferFactory(company=company, places=2), actor=coordinator,
+            fields={"support_measure": "other", "start_on": today + timedelta(days=3),
+                    "planned_end_on": today + timedelta(days=60), "hours_per_week": 10},
+        )  # fmt: skip
+        assert later.status == Placement.Status.PLANNED
+        Policy.objects.create(organisation=coordinator.organisation, title=f"Policy {n}-{i}", status="adopted",
+                              adopted_by="KF", adopted_on=today - timedelta(days=400),
+                              review_on=today + timedelta(days=5), text="Text")  # fmt: skip
+        Activity.objects.create(plan=plan, title=f"Aktivitet {i}", start_on=today - timedelta(days=100),
+                                end_on=today - timedelta(days=1), status="ongoing", progress=10,
+                                responsible_organisation=coordinator.organisation)  # fmt: skip
+        tender = TenderFactory(buyer=officer.organisation, published=True)
+        procurement_services.question_ask(tender=tender, company=company, text=f"Fråga {i}?", actor=rep)
+        procurement_services.submission_submit(tender=tender, company=company, message="Svar", occupied=10,
+                                               in_target_group=6, actor=rep)  # fmt: skip
+        Submission.objects.filter(tender=tender).update(needs_reconfirmation=True)
+        TenderFactory(buyer=officer.organisation, published=True,
+                      submission_deadline_at=timezone.now() + timedelta(days=3),
+                      answers_published_by_at=None, question_deadline_at=None)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("viewer", "url_name"),
+    [
+        ("coordinator", "accounts:dashboard-coordinator"),
+        ("officer", "accounts:dashboard-procurement"),
+        ("rep", "accounts:dashboard-company"),
+    ],
+)
+def test_dashboards_with_their_work_queue_keep_their_query_count(
+    client, coordinator, officer, viewer, url_name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from asfportal.core.queue import work_queue
+    from tests.companies.factories import RepresentativeFactory
+
+    company = CompanyFactory(verified=True)
+    company.service_categories.set(ServiceCategory.objects.filter(cpv_prefixes__contains="909")[:1])
+    rep = RepresentativeFactory(company=company).user
+    people = {"coordinator": coordinator, "officer": officer, "rep": rep}
+    client.force_login(people[viewer])
+    counts, sizes = [], []
+    for n in (1, 30):
+        _queue_items(coordinator, officer, rep, company, n)
+        client.get(reverse(url_name))  # the same caches warm for both sizes
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        counts.append(len(captured))
+        sizes.append(work_queue(people[viewer]).count)
+    assert sizes[1] > sizes[0] > 0, sizes
+    assert counts[0] == counts[1] <= 15, f"{viewer}: {counts} queries for {sizes} items"

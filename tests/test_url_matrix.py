@@ -44,6 +44,8 @@ VISITORS = CORE_VISITORS = ["anonymous", "coordinator", "outsider", "officer", "
 CORE_AND_ACCOUNTS = {
     "core:home": ([], [200, 200, 200, 200, 200, 200]),
     "core:accessibility": ([], [200, 200, 200, 200, 200, 200]),
+    "core:open-data": ([], [200, 200, 200, 200, 200, 200]),
+    "core:publication-policy": ([], [200, 200, 200, 200, 200, 200]),
     "core:healthz": ([], [200, 200, 200, 200, 200, 200]),
     "core:notification-list": ([], ["login", 200, 200, 200, 200, 200]),
     "core:notification-open": (["notification"], ["login", 302, 404, 404, 404, 404]),

@@ -61,7 +61,7 @@ class Organisation(BaseModel):
     members = models.ManyToManyField(
         "self", verbose_name=_("members"), symmetrical=False, blank=True, related_name="memberships"
     )
-    # Bolagsverket's organisationsnummer (NNNNNN-NNNN) where known; published as the SE-BLV identifier in OCDS.
+    # Bolagsverket's organisationsnummer (NNNNNN-NNNN) where known; published under org-id.guide's SE-ON in OCDS.
     org_number = models.CharField(_("organisation number"), max_length=11, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
+from asfportal.core.queue import remember_count, work_queue
 
 from . import notifications, permissions, selectors, services, two_factor
 from .forms import (
@@ -98,9 +99,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _role_dashboard(request: HttpRequest, role: str, template: str, **extra) -> HttpResponse:
+    # The work queue the apps contribute (core/queue.py); the header reads its size from the request.
+    request.work_queue = work_queue(request.user)
+    remember_count(request.user, request.work_queue)
     context = {
         "colleagues": selectors.organisation_colleagues(user=request.user),
         "dashboard_role": role,
+        "work_queue": request.work_queue,
         **extra,
     }
     return render(request, template, context)

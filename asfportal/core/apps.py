@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Each app's notifications.py registers its kinds, and its reminders.py its rules for the daily sweep.
-        autodiscover_modules("notifications", "reminders")
+        # Each app's notifications.py registers its kinds, its reminders.py its rules for the daily sweep, and its
+        # queue.py the items it adds to the dashboards' work queues.
+        autodiscover_modules("notifications", "reminders", "queue")
         from django.db.models.signals import post_delete, post_save
 
         from .cache import person_changed

@@ -130,3 +130,25 @@ def person_value(user_id: int, name: str, compute: Callable[[], object]):
     except Exception as error:  # Redis down: the header still shows the figure, from the database
         logger.warning("Cache unreachable; header figure %s computed: %s", name, error)
         return compute()
+
+
+def _person_key(user_id: int, name: str) -> str:
+    parts = ("person", name, user_id, data_versions(person_dataset(user_id)))
+    return "value:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def person_value_peek(user_id: int, name: str):
+    """The cached figure, or None when it is not cached under the current versions (never computed here: for a
+    figure too dear to compute on every page, which a page that computes it anyway stores, person_value_store)."""
+    try:
+        return cache.get(_person_key(user_id, name))
+    except Exception as error:  # Redis down: the header leaves the figure out
+        logger.warning("Cache unreachable; header figure %s left out: %s", name, error)
+        return None
+
+
+def person_value_store(user_id: int, name: str, value) -> None:
+    try:
+        cache.set(_person_key(user_id, name), value, FRAGMENT_SECONDS)
+    except Exception as error:
+        logger.warning("Cache unreachable; header figure %s not stored: %s", name, error)

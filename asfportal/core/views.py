@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import notifications, services
 from .exceptions import DomainError, add_to_form
@@ -23,6 +23,20 @@ from .models import Notification
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@login_not_required
+@require_safe
+def open_data_index(request: HttpRequest) -> HttpResponse:
+    """What the portal publishes as open data, where, in which format and under which licence."""
+    return render(request, "core/open_data.html")
+
+
+@login_not_required
+@require_safe
+def publication_policy(request: HttpRequest) -> HttpResponse:
+    """The publication policy of the OCDS data (the release package's publicationPolicy links here)."""
+    return render(request, "core/publication_policy.html")
 
 
 @login_not_required
@@ -41,7 +55,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The benchmark's floor: a trivial page through the same middleware, base template and context processors
     as every page, so a page's cost can be read as a ratio to it. Routed only when BENCHMARK_FLOOR is on."""
@@ -49,7 +63,7 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
+from asfportal.core.open_data import open_data
 
 from .. import exports, permissions, selectors, services
 from ..forms import (
@@ -30,7 +31,7 @@ from .common import PAGE_SIZE, split_relations
 
 
 @login_not_required
-@require_GET
+@require_safe
 def company_directory(request: HttpRequest) -> HttpResponse:
     """Verified ASF, searchable and filtered, 20 a page. The filters and results are the same for everyone, so
     they are cached per query until a company changes (asfportal/core/cache.py)."""
@@ -113,8 +114,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "companies/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
-@login_not_required
-@require_GET
+@open_data
 def open_data_json(request: HttpRequest) -> HttpResponse:
     """Verified companies as open data; fields are documented on the directory page."""
     payload = {"license": "CC0-1.0", "companies": exports.open_data_rows()}
@@ -128,8 +128,7 @@ class _Echo:
         return value
 
 
-@login_not_required
-@require_GET
+@open_data
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The open data as standard CSV (comma, UTF-8), or with ?dialect=excel-sv for Swedish Excel (semicolon,
     UTF-8 with a byte-order mark so Excel reads å, ä and ö)."""

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from asfportal.core import uploads
 from asfportal.core.exceptions import DomainError, add_to_form
@@ -181,7 +181,7 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/change_request_decide.html", context)
 
 
-@require_GET
+@require_safe
 def evidence_download(request: HttpRequest, pk: int, field: str) -> FileResponse:
     """Evidence files only through this permission-checked view, never from a public media URL."""
     assessment = permissions.get_assessment_for_evidence(request, pk)
@@ -235,7 +235,7 @@ def company_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("companies:registry-list")
 
 
-@require_GET
+@require_safe
 def company_import_template(request: HttpRequest) -> HttpResponse:
     """An empty CSV with the column headings the import understands."""
     permissions.require_coordinator(request)

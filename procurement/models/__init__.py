@@ -1,6 +1,7 @@
 """Tenders that reserve contracts for ASF or demand integration employment, with questions, answers and awards."""
 
 from .answers import Award, Decline, Question, SavedSearch, Submission, Watch
+from .ocds import OcdsRelease
 from .tenders import (
     DOCUMENT_EXTENSIONS,
     Amendment,
@@ -21,6 +22,7 @@ __all__ = [
     "CpvCode",
     "Decline",
     "Lot",
+    "OcdsRelease",
     "Question",
     "SavedSearch",
     "Submission",

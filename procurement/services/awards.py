@@ -15,7 +15,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from companies.models import Company
 
 from ..models import Award, Tender
-from . import fanout
+from . import fanout, ocds
 
 
 def _lots_answered(tender: Tender) -> dict[int, set[int | None]]:
@@ -76,6 +76,7 @@ def tender_award(
         created.append(award)
     tender.status = Tender.Status.AWARDED
     tender.save(update_fields=["status", "updated_at"])
+    ocds.ocds_release_add(tender=tender, tag=ocds.AWARDED, date=tender.updated_at)
     audit(
         actor,
         "procurement.tender.awarded",

@@ -14,7 +14,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from companies.models import Company
 
 from ..models import Amendment, Question, Tender, Watch
-from . import fanout
+from . import fanout, ocds
 from .tenders import extend_for_substantial_change
 
 
@@ -80,6 +80,9 @@ def question_answer(
             amendment.save()
             tender.submissions.update(needs_reconfirmation=True)
             question.deadline_extended_to = extended
+    # The answer is published in the tender's enquiries: a new release (an amendment when it moved the deadline).
+    tag = ocds.AMENDED if question.deadline_extended_to else ocds.UPDATED
+    ocds.ocds_release_add(tender=tender, tag=tag, date=now)
     audit(actor, "procurement.question.answered", tender, question=question.pk, redacted=bool(redacted))
     fanout.notify_followers(
         tender,

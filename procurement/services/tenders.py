@@ -17,7 +17,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, domain_error_
 
 from ..lifecycle import legal_extension
 from ..models import Amendment, Lot, Tender, TenderDocument, Watch
-from . import fanout
+from . import fanout, ocds
 
 # Terms that may change on a published tender only through an amendment.
 AMENDABLE_FIELDS = (
@@ -95,6 +95,7 @@ def tender_publish(*, tender: Tender, actor: User, now: datetime | None = None) 
     raise_if(tender.publish_blockers(at=now))
     tender.status, tender.published_at = Tender.Status.PUBLISHED, now
     tender.save(update_fields=["status", "published_at", "updated_at"])
+    ocds.ocds_release_add(tender=tender, tag=ocds.PUBLISHED, date=now)
     audit(actor, "procurement.tender.published", tender)
     fanout.notify_matching(tender)
     return tender
@@ -143,6 +144,7 @@ def tender_amend(
     amendment.save()
     if is_substantial:
         tender.submissions.update(needs_reconfirmation=True)
+    ocds.ocds_release_add(tender=tender, tag=ocds.AMENDED, date=amendment.created_at)
     audit(actor, "procurement.tender.amended", tender, fields=sorted(changed), substantial=is_substantial)
     fanout.notify_followers(tender, "procurement.tender_changed", about=amendment, context={"reason": reason})
     return amendment
@@ -227,6 +229,7 @@ def tender_cancel(*, tender: Tender, reason: str, actor: User) -> Tender:
     tender.status, tender.cancel_reason = Tender.Status.CANCELLED, reason
     clean_only(tender, "cancel_reason")
     tender.save(update_fields=["status", "cancel_reason", "updated_at"])
+    ocds.ocds_release_add(tender=tender, tag=ocds.CANCELLED, date=tender.updated_at)
     audit(actor, "procurement.tender.cancelled", tender, reason=reason)
     fanout.notify_followers(tender, "procurement.tender_cancelled", about=tender, context={"reason": reason})
     return tender

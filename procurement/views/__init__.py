@@ -24,6 +24,7 @@ from .officers import (
 )
 from .public import (
     document_download,
+    ocds_record,
     ocds_release,
     ocds_releases,
     tender_detail,
@@ -36,6 +37,7 @@ __all__ = [
     "award_sign",
     "document_add",
     "document_download",
+    "ocds_record",
     "ocds_release",
     "ocds_releases",
     "officer_tender_list",

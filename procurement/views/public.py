@@ -4,14 +4,15 @@ import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
+from asfportal.core.open_data import open_data
 
 from .. import exports, permissions, selectors, services
 from ..forms import (
@@ -19,10 +20,11 @@ from ..forms import (
     TenderFilterForm,
 )
 from ..models import Submission, Tender, TenderDocument, Watch
+from ..ocds import packages
 
 
 @login_not_required
-@require_GET
+@require_safe
 def tender_list(request: HttpRequest) -> HttpResponse:
     """Open tenders, searchable, 20 a page; cached per query until a tender changes, and per minute, because a
     tender leaves the list when its deadline passes (the close task saves it within the minute as well)."""
@@ -69,7 +71,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Tender documents of public tenders; a representative who downloads one follows the tender's changes."""
     document = get_object_or_404(TenderDocument.objects.select_related("tender"), pk=pk)
@@ -79,39 +81,55 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     return uploads.serve(document.file)
 
 
-@login_not_required
-@require_GET
+JSON = "application/json; charset=utf-8"
+
+
+@open_data
 def ocds_releases(request: HttpRequest) -> HttpResponse:
-    """Every published tender as an OCDS 1.1 release, in one release package, streamed: tenders are read and
-    written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's."""
-    return StreamingHttpResponse(
-        exports.release_package_chunks(), content_type="application/json; charset=utf-8"
-    )
+    """Every release of every public tender (one per change), in one release package, streamed: releases are read
+    and written 500 at a time, so memory stays flat whether there are ten tenders or the whole country's. HEAD is
+    answered without reading them."""
+    if request.method == "HEAD":
+        return HttpResponse(content_type=JSON)
+    return StreamingHttpResponse(packages.release_package_chunks(), content_type=JSON)
 
 
-@login_not_required
-@require_GET
+@open_data
 def ocds_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """The release package of one public tender: every release it has had, oldest first."""
+
     def render_package() -> str:
-        tender = get_object_or_404(exports.published_tenders(), pk=pk)
-        return json.dumps(
-            {**exports.package_header(), "releases": [exports.release(tender)]}, ensure_ascii=False
-        )
+        package = packages.tender_release_package(pk)
+        if package is None:
+            raise Http404
+        return json.dumps(package, ensure_ascii=False)
 
     # Kept until anything about tenders changes; publishedDate is then the time the package was made.
     body = cached_fragment(("ocds-release", pk, data_versions("tenders")), render_package)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    return HttpResponse(body, content_type=JSON)
 
 
-@login_not_required
-@require_GET
+@open_data
+def ocds_record(request: HttpRequest, ocid: str) -> HttpResponse:
+    """The record of one contracting process: its releases and the release compiled from them (OCDS merging)."""
+
+    def render_package() -> str:
+        package = packages.record_package(ocid)
+        if package is None:
+            raise Http404
+        return json.dumps(package, ensure_ascii=False)
+
+    body = cached_fragment(("ocds-record", ocid, data_versions("tenders")), render_package)
+    return HttpResponse(body, content_type=JSON)
+
+
+@open_data
 def tenders_ics(request: HttpRequest) -> HttpResponse:
     tenders = Tender.objects.open().select_related("buyer").order_by("submission_deadline_at")
     return HttpResponse(exports.ics_calendar(tenders), content_type="text/calendar; charset=utf-8")
 
 
-@login_not_required
-@require_GET
+@open_data
 def tender_ics(request: HttpRequest, pk: int) -> HttpResponse:
     tender = get_object_or_404(Tender.objects.public().select_related("buyer"), pk=pk)
     response = HttpResponse(exports.ics_calendar([tender]), content_type="text/calendar; charset=utf-8")

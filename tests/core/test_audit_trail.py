@@ -655,6 +655,10 @@ NOT_STATE_CHANGES = {
     PS.fanout.notify_followers: "notifications of a change the calling service audits",
     PS.fanout.notify_officers: "notifications of a change the calling service audits",
     PS.fanout.notify_matching: "notifications of a change the calling service audits",
+    PS.ocds.ocds_release_add: "the OCDS release of a change the calling service audits, in its transaction",
+    PS.ocds.ocds_releases_backfill: "derived open data for tenders that went through no service (migration, seed)",
+    PS.ocds.tenders_for_releases: "a read",
+    PS.ocds.stages: "a read",
     PL.log_access: "writes the participant access log itself, the GDPR record of every view and change",
     PL.has_valid_consent: "a check",
     PL.participant_export: "a read, recorded in the participant access log",
@@ -958,7 +962,10 @@ def test_no_admin_page_of_the_tender_company_or_answering_user_shows_the_sealed_
     # The deletion is still refused (answers protect the tender), and says so without naming them.
     delete = reverse("admin:procurement_tender_delete", args=[tender.pk])
     protected = [str(entry) for entry in client.get(delete).context["protected"]]
-    assert len(protected) == 1 and w.company.name not in protected[0]
+    # The answers, and the tender's published OCDS release (open data is never taken back), named without the
+    # company.
+    assert len(protected) == 2 and not any(w.company.name in entry for entry in protected)
+    assert sum(entry.startswith("OCDS-release: ") for entry in protected) == 1
     confirmed = client.post(delete, {"post": "yes"})  # Django shows the refusal again and deletes nothing
     assert confirmed.status_code == 200 and w.company.name not in confirmed.content.decode()
     assert Tender.objects.filter(pk=tender.pk).exists()

@@ -253,3 +253,18 @@ def test_without_a_preference_the_kinds_default_applies(admin_user):
     waiting = notify(recipient=admin_user, kind="core.accessibility_report_waiting", subject_object=report)
     received = notify(recipient=admin_user, kind="core.accessibility_report_received", subject_object=report)
     assert (waiting.channel, received.channel) == (Channel.DIGEST, Channel.EMAIL_NOW)
+
+
+def test_a_refused_channel_is_shown_on_its_group_and_the_other_choices_stay(client, coordinator):
+    NotificationPreference.objects.create(user=coordinator, kind=KIND, channel=Channel.DIGEST)
+    client.force_login(coordinator)
+    other = next(
+        name
+        for name in client.get(reverse("core:notification-preferences")).context["form"].fields
+        if name != KIND
+    )
+    html = client.post(reverse("core:notification-preferences"), {other: "pigeon"}).content.decode()
+    # The error sits on the group that was wrong and links there from the summary; the group left out of the
+    # post still shows the saved choice, as saving would have kept it.
+    assert f'href="#id_{other}"' in html and f'id="id_{other}_error"' in html
+    assert f'id="id_{KIND}_1" value="{Channel.DIGEST}" checked' in html

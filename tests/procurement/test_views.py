@@ -86,6 +86,7 @@ MATRIX = {
     "submission-detail-open": (["open_submission"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "ocds-releases": ([], [200] * 8),
     "ocds-release": (["open"], [200] * 8),
+    "ocds-record": (["ocid"], [200] * 8),
     "tenders-ics": ([], [200] * 8),
     "tender-import": ([], ["login", 200, 200, 403, 403, 403, 403, 403]),
     "tender-import-review": (["draft"], ["login", 200, 404, 403, 403, 403, 403, 403]),
@@ -132,6 +133,7 @@ def _matrix_values(officer, rep) -> dict[str, int]:
     )
     return {
         "open": open_tender.pk,
+        "ocid": f"ocds-asfprt-{open_tender.pk}",
         "draft": TenderFactory(buyer=buyer).pk,
         "closed": closed.pk,
         "document": document.pk,
@@ -250,11 +252,19 @@ def test_the_ocds_package_validates_against_the_official_schema(client, officer,
     package = json.loads(b"".join(client.get(reverse("procurement:ocds-releases")).streaming_content))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _ocds_validator().iter_errors(package)]
     assert errors == []
-    assert len(package["releases"]) == 2
+    # Every change is a release of its own now (issue 17 §3; the package held only each tender's latest state
+    # before): the open tender's publication, answered question and amendment, the other's publication and award.
+    assert [r["tag"] for r in package["releases"]] == [
+        ["tender"], ["tenderUpdate"], ["tenderAmendment"], ["tender"], ["award"]
+    ]  # fmt: skip
     by_tag = {tuple(r["tag"]): r for r in package["releases"]}
-    assert by_tag[("award",)]["awards"][0]["suppliers"][0]["id"].startswith("SE-BLV-")
+    assert by_tag[("award",)]["awards"][0]["suppliers"][0]["id"].startswith("SE-ON-")
     amended = by_tag[("tenderAmendment",)]
-    assert amended["tender"]["otherRequirements"] == {"reservedParticipation": ["shelteredWorkshop"]}
+    # The reservation covers the reserved lot, not the whole tender: a reservation may cover only some lots, and
+    # the old package stated it for the tender and gave the other lots an empty object, which OCDS forbids.
+    assert amended["tender"]["lots"][0]["otherRequirements"] == {
+        "reservedParticipation": ["shelteredWorkshop"]
+    }
     assert amended["tender"]["items"][0]["classification"] == {
         "scheme": "CPV", "id": "90910000", "description": "Rengöring"
     }  # fmt: skip
@@ -273,15 +283,17 @@ def test_the_calendar_feed_parses_as_icalendar(client):
     assert event.decoded("DTSTART") == tender.submission_deadline_at.replace(microsecond=0)
 
 
-def test_a_buyer_with_an_organisation_number_is_identified_under_se_blv(client, officer):
+def test_a_buyer_with_an_organisation_number_is_identified_under_se_on(client, officer):
+    # org-id.guide's SE-ON (organisationsnummer, whoever issued it) rather than SE-BLV (Bolagsverket's register),
+    # which a municipality, numbered by Skatteverket, is not in (issue 17 §3).
     officer.organisation.org_number = "212000-1876"
     officer.organisation.save()
     tender = TenderFactory(buyer=officer.organisation, published=True)
     package = json.loads(client.get(reverse("procurement:ocds-release", args=[tender.pk])).content)
     (buyer,) = [p for p in package["releases"][0]["parties"] if "buyer" in p["roles"]]
     assert buyer["identifier"] == {
-        "scheme": "SE-BLV",
-        "id": "2120001876",
+        "scheme": "SE-ON",
+        "id": "212000-1876",
         "legalName": officer.organisation.name,
     }
 

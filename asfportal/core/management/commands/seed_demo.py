@@ -16,6 +16,8 @@ DEMO_PASSWORD = "Demo-ASF-2026!"  # nosec B105  # public by design; handle() ref
 # members follow Finsam (2003:1210) (state agencies, the region and municipalities), Arbetsförmedlingen,
 # Försäkringskassan and Coompanion.
 DEMO_MUNICIPALITY_CODES = ["1880", "1881", "1861", "1882"]  # Örebro, Kumla, Hallsberg, Askersund
+# The demo buyer's own organisationsnummer (Örebro kommun, as on its invoices), so its open data identifies it.
+DEMO_BUYER_ORG_NUMBER = ("1880", "212000-1967")
 DEMO_ORGANISATIONS = [
     ("Arbetsförmedlingen", Organisation.Kind.STATE_AGENCY),
     ("Försäkringskassan", Organisation.Kind.STATE_AGENCY),
@@ -81,6 +83,8 @@ class Command(BaseCommand):
         members += [Organisation.objects.get(kind="region", code="18")]
         members += [by_name["Arbetsförmedlingen"], by_name["Försäkringskassan"]]
         forbund.members.add(*members)
+        code, org_number = DEMO_BUYER_ORG_NUMBER
+        Organisation.objects.filter(kind="kommun", code=code, org_number="").update(org_number=org_number)
         return by_name
 
     def _user(self, email, name, role, organisations, where) -> User:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0005_award_company_was_verified'),
+        ('procurement', '0006_ocds_releases'),
     ]
 
     operations = [

@@ -394,6 +394,9 @@ PROCUREMENT_INFO_DAYS_ACCELERATED = env.int("PROCUREMENT_INFO_DAYS_ACCELERATED",
 # A substantial amendment or a late answer leaves at least this many days before the submission deadline.
 PROCUREMENT_AMENDMENT_MIN_DAYS = env.int("PROCUREMENT_AMENDMENT_MIN_DAYS", default=6)
 # LOU 4 kap. 18 §: at least 30 % of those occupied must be in the target group for a reserved contract.
+# LOU 20 kap. 1-2 §§: standstill (avtalsspärr) after the award decision, in days.
+PROCUREMENT_STANDSTILL_DAYS = env.int("PROCUREMENT_STANDSTILL_DAYS", default=10)
+PROCUREMENT_STANDSTILL_DAYS_NOT_ELECTRONIC = env.int("PROCUREMENT_STANDSTILL_DAYS_NOT_ELECTRONIC", default=15)
 PROCUREMENT_RESERVED_MIN_SHARE = env.int("PROCUREMENT_RESERVED_MIN_SHARE", default=30)
 # OCDS: the ocid prefix registered with the Open Contracting Partnership (a placeholder until one is).
 OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-asfprt")

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts.models import Organisation
@@ -11,7 +12,7 @@ from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
 from asfportal.core.widgets import Combobox, ComboboxMultiple, NameChoiceField, NameMultipleChoiceField
 
-from .models import CpvCode, Submission, Tender, cpv_check_digit
+from .models import CpvCode, Lot, Submission, Tender, cpv_check_digit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -181,8 +182,20 @@ class SubmissionForm(ModelLimitsMixin, forms.Form):
     people_in_target_group = forms.IntegerField(label=_("Of whom in the target group"), min_value=0, required=False,
         help_text=_("Numbers only: never names or health details."))  # fmt: skip
 
-    def __init__(self, *args, reserved: bool, **kwargs):
+    lots = forms.ModelMultipleChoiceField(
+        label=_("Lots you answer"),
+        queryset=Lot.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to answer every lot."),
+    )
+
+    def __init__(self, *args, reserved: bool, lots=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if lots:
+            self.fields["lots"].queryset = lots
+        else:
+            del self.fields["lots"]
         if not reserved:
             del self.fields["people_occupied"]
             del self.fields["people_in_target_group"]
@@ -208,6 +221,23 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(label or _("Confirm"))
+
+
+class AwardDecisionForm(forms.Form):
+    """The decision's date and how it is sent: the standstill runs from it (LOU 20 kap. 1-2 §§)."""
+
+    awarded_on = forms.DateField(
+        label=_("Award decision date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the decision is sent to the bidders; the standstill period runs from it."),
+    )
+    sent_electronically = forms.BooleanField(
+        label=_("The decision is sent electronically (e-mail or the portal)"),
+        required=False,
+        initial=True,
+        help_text=_("The standstill is 10 days when the decision is sent electronically, otherwise 15 days."),
+    )
 
 
 class TenderFilterForm(forms.Form):

@@ -32,3 +32,12 @@ register_kind(
         mandatory=True,
     )
 )
+# The award decision goes to every bidder (LOU 20 kap. 2 §): always e-mailed.
+register_kind(
+    NotificationKind(
+        code="procurement.award_decision",
+        label=_("Award decision on a tender you answered"),
+        template="procurement/notifications/award_decision",
+        mandatory=True,
+    )
+)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from asfportal.accounts import capabilities
 from asfportal.accounts.models import User
 
-from .models import Question, SavedSearch, Submission, Tender
+from .models import Award, Question, SavedSearch, Submission, Tender
 
 is_officer = capabilities.is_procurement_officer
 
@@ -53,6 +53,14 @@ def get_question_for_answer(request: HttpRequest, pk: int) -> Question:
     require_officer(request)
     return get_object_or_404(
         Question.objects.select_related("tender"), pk=pk, tender__buyer_id=request.user.organisation_id
+    )
+
+
+def get_award_for_officer(request: HttpRequest, pk: int) -> Award:
+    """An award of the officer's own organisation's tender; another organisation's is not found."""
+    require_officer(request)
+    return get_object_or_404(
+        Award.objects.select_related("tender"), pk=pk, tender__buyer_id=request.user.organisation_id
     )
 
 

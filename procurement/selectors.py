@@ -114,6 +114,16 @@ def submissions_for_evaluation(*, tender: Tender) -> QuerySet[Submission]:
     return tender.submissions.select_related("company", "submitted_by").order_by("submitted_at")
 
 
+def award_choices(*, tender: Tender) -> list[tuple]:
+    """The award page: per lot (one group with lot None for a tender without lots), the answers to that lot
+    (an answer naming no lot covers them all), in 3 queries."""
+    submissions = list(submissions_for_evaluation(tender=tender).prefetch_related("lots"))
+    lots = list(tender.lots.all())
+    if not lots:
+        return [(None, submissions)]
+    return [(lot, [s for s in submissions if not s.lots.all() or lot in s.lots.all()]) for lot in lots]
+
+
 def saved_searches(*, user) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user).select_related("municipality").order_by("created_at", "pk")
 

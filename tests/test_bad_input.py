@@ -153,6 +153,17 @@ class World:
         return closed.pk
 
     @cached_property
+    def award(self):
+        """An award whose standstill ended long ago: its contract can be marked signed."""
+        from procurement.models import Award, Tender
+
+        tender = Tender.objects.get(pk=self.closed_tender)
+        return Award.objects.create(
+            tender=tender, company=self.rep.representation.company, value=1000,
+            awarded_on=timezone.localdate() - timedelta(days=30),
+        ).pk  # fmt: skip
+
+    @cached_property
     def award_submission(self):
         self.closed_tender  # noqa: B018 - makes the submission
         return self.open_submission
@@ -522,7 +533,10 @@ REGISTRY: dict[str, Entry] = {
     "procurement:tender-publish": _action("officer", "draft_tender"),
     "procurement:document-add": Entry("officer", ("open_tender",), page=False, valid=lambda w: {"title": "Bilaga 1", "file": _pdf("bilaga.pdf")}),
     "procurement:tender-amend": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Ny sista dag.", "submission_deadline_at": (timezone.localtime() + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")}),
-    "procurement:tender-award": Entry("officer", ("closed_tender",), page=False, valid=lambda w: {f"award-{w.award_submission}": "on", f"value-{w.award_submission}": "300 000"}),
+    "procurement:tender-award": Entry("officer", ("closed_tender",), page=False, valid=lambda w: {f"award-0-{w.award_submission}": "on", f"value-0-{w.award_submission}": "300 000", "reasons-0": "Lägsta pris.", "awarded_on": TODAY, "sent_electronically": "on"}),
+    "procurement:award-sign": _action("officer", "award"),
+    "procurement:tender-follow": _action("rep", "open_tender"),
+    "procurement:tender-unfollow": _action("rep", "open_tender"),
     "procurement:tender-cancel": Entry("officer", ("open_tender",), valid=lambda w: {"reason": "Behovet har upphört."}),
     "procurement:question-answer": Entry("officer", ("question",), page=False, valid=lambda w: {"text": "Gäller det alla skolor?", "answer": "Ja, alla tre."}),
     "procurement:submission-detail": _reads("officer", "award_submission"),

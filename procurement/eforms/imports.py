@@ -182,6 +182,8 @@ def _award(notice: Notice, *, tender: Tender, actor: User, unmapped: list[Unmapp
                     "lot": lots.get(lot_numbers.get(award.lot_identifier)),
                     "value": _sek(award.value, award.currency),
                     **({"awarded_on": award.decided_on} if award.decided_on else {}),
+                    # BT-145: the notice records a contract already signed (after its standstill).
+                    **({"signed_on": award.signed_on} if award.signed_on else {}),
                 }
             )
     if not awards:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +81,8 @@ class Submission(BaseModel):
     people_in_target_group = models.PositiveIntegerField(
         _("of whom in the target group"), null=True, blank=True
     )
+    # The lots the answer covers; none chosen (or a tender without lots) is an answer to the whole tender.
+    lots = models.ManyToManyField(Lot, verbose_name=_("lots"), blank=True, related_name="submissions")
     submitted_at = models.DateTimeField(_("submitted"))
     # Given anew each time the answer is submitted or replaced: the company's proof of what arrived when.
     receipt_id = models.CharField(_("receipt"), max_length=20, blank=True)
@@ -154,7 +159,11 @@ class Award(BaseModel):
     )
     contract_start_on = models.DateField(_("contract start"), null=True, blank=True)
     contract_end_on = models.DateField(_("contract end"), null=True, blank=True)
-    awarded_on = models.DateField(_("award date"), default=timezone.localdate)
+    # The award decision (tilldelningsbeslut) date: the day the decision is sent to the bidders.
+    awarded_on = models.DateField(_("award decision date"), default=timezone.localdate)
+    reasons = models.TextField(_("reasons for the decision"), max_length=4000, blank=True)
+    decision_sent_electronically = models.BooleanField(_("decision sent electronically"), default=True)
+    signed_on = models.DateField(_("contract signed"), null=True, blank=True)
     # Frozen at the award: the figure "value awarded to ASF" counts only companies verified on the award date,
     # whatever happens to their verification later.
     company_was_verified = models.BooleanField(_("company verified ASF on the award date"), default=False)
@@ -177,6 +186,48 @@ class Award(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.tender} → {self.company.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.awarded_on and self.awarded_on > timezone.localdate():
+            raise ValidationError({"awarded_on": gettext("The award decision date cannot be in the future.")})
+
+    @property
+    def has_standstill(self) -> bool:
+        # LOU 20 kap. 3 §: no standstill for a direct award; an IOP is an agreement outside LOU altogether.
+        return self.tender.legal_basis not in (Tender.LegalBasis.DIRECT_AWARD, Tender.LegalBasis.IOP)
+
+    @property
+    def standstill_ends_on(self) -> date | None:
+        """The last day of the standstill period (avtalsspärr), LOU 20 kap. 1-2 §§: the contract may not be
+        signed until PROCUREMENT_STANDSTILL_DAYS days (…_NOT_ELECTRONIC when the decision went by post) have
+        passed since the award decision was sent."""
+        if not self.has_standstill:
+            return None
+        days = (
+            settings.PROCUREMENT_STANDSTILL_DAYS
+            if self.decision_sent_electronically
+            else settings.PROCUREMENT_STANDSTILL_DAYS_NOT_ELECTRONIC
+        )
+        return self.awarded_on + timedelta(days=days)
+
+    def sign_blockers(self, *, at: datetime) -> list[str]:
+        """Why the contract may not be marked signed at `at`; empty when it may."""
+        if self.signed_on:
+            return [gettext("The contract is already signed.")]
+        ends = self.standstill_ends_on
+        if ends and timezone.localdate(at) <= ends:
+            return [
+                gettext(
+                    "The standstill period (avtalsspärr, LOU 20 kap.) runs until %(end)s; the contract can be "
+                    "signed from %(first)s."
+                )
+                % {
+                    "end": formats.date_format(ends, "DATE_FORMAT"),
+                    "first": formats.date_format(ends + timedelta(days=1), "DATE_FORMAT"),
+                }
+            ]
+        return []
 
 
 class Watch(models.Model):

@@ -4,7 +4,7 @@ Callers import from here (`from procurement import services`); the modules hold 
 awards and saved searches, and `fanout` the notifications they send.
 """
 
-from .awards import tender_award
+from .awards import award_sign, tender_award
 from .questions import question_answer, question_ask
 from .saved_searches import saved_search_create, saved_search_delete
 from .submissions import check_eligibility, submission_decline, submission_submit
@@ -16,12 +16,14 @@ from .tenders import (
     tender_cancel,
     tender_publish,
     tender_save_draft,
+    tender_unwatch,
     tender_watch,
     tenders_close_due,
 )
 
 __all__ = [
     "AMENDABLE_FIELDS",
+    "award_sign",
     "check_eligibility",
     "exceeds_eu_threshold",
     "question_answer",
@@ -36,6 +38,7 @@ __all__ = [
     "tender_cancel",
     "tender_publish",
     "tender_save_draft",
+    "tender_unwatch",
     "tender_watch",
     "tenders_close_due",
 ]

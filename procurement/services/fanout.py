@@ -24,13 +24,33 @@ def followers(tender: Tender) -> list[User]:
     return list(watchers | answerers)
 
 
-def notify_followers(tender: Tender, kind: str, *, about: Model, context: dict) -> None:
+def bidders(tender: Tender) -> list[User]:
+    """Everyone who submitted an answer to the tender (any of its lots), active (1 query)."""
+    return list(User.objects.filter(is_active=True, pk__in=tender.submissions.values("submitted_by_id")))
+
+
+def notify_bidders(tender: Tender, people: list[User], *, awards: list) -> None:
+    """The award decision (tilldelningsbeslut) to every bidder once, per lot with its reasons and the end of the
+    standstill (LOU 20 kap. 2 §: the bidders are told of the decision and the reasons for it)."""
+    notify_many(
+        recipients=people,
+        kind="procurement.award_decision",
+        subject_object=tender,
+        url=reverse("procurement:tender-detail", args=[tender.pk]),
+        context={"tender": tender, "awards": awards},
+        key=lambda person: f"procurement.award_decision|tender:{tender.pk}|{person.pk}",
+    )
+
+
+def notify_followers(
+    tender: Tender, kind: str, *, about: Model, context: dict, exclude: set[int] = frozenset()
+) -> None:
     """Everyone following the tender hears of one event; `about` (the amendment, the question, the document, the
     tender itself for an award or a cancellation) makes the key, so the same event never notifies twice."""
     url = reverse("procurement:tender-detail", args=[tender.pk])
     event = f"{about._meta.label_lower}:{about.pk}"
     notify_many(
-        recipients=followers(tender),
+        recipients=[person for person in followers(tender) if person.pk not in exclude],
         kind=kind,
         subject_object=tender,
         url=url,

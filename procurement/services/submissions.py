@@ -51,6 +51,7 @@ def submission_submit(
     document=None,
     occupied: int | None = None,
     in_target_group: int | None = None,
+    lots: list | None = None,
     actor: User,
     now: datetime | None = None,
 ) -> Submission:
@@ -66,11 +67,15 @@ def submission_submit(
     check_eligibility(tender=tender, company=company, occupied=occupied, in_target_group=in_target_group)
     if not message.strip():
         raise DomainError([], field_errors={"message": [_("Write a message with your answer.")]})
+    lot_ids = {lot.pk for lot in lots or []}
+    if lot_ids and lot_ids - set(tender.lots.values_list("pk", flat=True)):
+        raise DomainError([], field_errors={"lots": [_("Choose lots of this tender.")]})
     submission = Submission.objects.select_for_update().filter(tender=tender, company=company).first()
     replacing = submission is not None
     if replacing and not document and not submission.needs_reconfirmation:
-        same = (submission.message, submission.people_occupied, submission.people_in_target_group)
-        if same == (message, occupied, in_target_group):
+        same = (submission.message, submission.people_occupied, submission.people_in_target_group, lot_ids)
+        answered = {lot.pk for lot in submission.lots.all()}
+        if same == (message, occupied, in_target_group, answered):
             submission.was_repeated = True
             return submission
     submission = submission or Submission(tender=tender, company=company)
@@ -82,6 +87,7 @@ def submission_submit(
         submission.document = document
     clean_or_raise(submission)
     submission.save()
+    submission.lots.set(lot_ids)
     Decline.objects.filter(tender=tender, company=company).delete()
     Watch.objects.get_or_create(tender=tender, user=actor)
     audit(actor, "procurement.submission.replaced" if replacing else "procurement.submission.submitted", tender,

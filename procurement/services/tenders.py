@@ -182,10 +182,20 @@ def _plain(value) -> Any:
 
 @transaction.atomic
 def tender_watch(*, tender: Tender, user: User) -> None:
-    """Follow a tender (a document download does it): changes, answers to questions and the award reach the user."""
+    """Follow a tender (the follow button or a document download): changes, answers to questions and the award
+    reach the user. Idempotent: following again changes nothing and writes no second audit entry."""
     _watch, created = Watch.objects.get_or_create(tender=tender, user=user)
     if created:
         audit(user, "procurement.tender.watched", tender)
+
+
+@transaction.atomic
+def tender_unwatch(*, tender: Tender, user: User) -> None:
+    """Stop following a tender; idempotent. Someone who answered it still hears of it (the answer makes them a
+    follower, `fanout.followers`), because what happens to a tender they bid on concerns them."""
+    deleted, _rows = Watch.objects.filter(tender=tender, user=user).delete()
+    if deleted:
+        audit(user, "procurement.tender.unwatched", tender)
 
 
 @transaction.atomic

@@ -6,8 +6,11 @@ from .companies import (
     saved_search_list,
     submission_decline,
     submission_submit,
+    tender_follow,
+    tender_unfollow,
 )
 from .officers import (
+    award_sign,
     document_add,
     officer_tender_list,
     question_answer,
@@ -31,6 +34,7 @@ from .public import (
 )
 
 __all__ = [
+    "award_sign",
     "document_add",
     "document_download",
     "ocds_record",
@@ -49,9 +53,11 @@ __all__ = [
     "tender_cancel",
     "tender_detail",
     "tender_edit",
+    "tender_follow",
     "tender_ics",
     "tender_list",
     "tender_manage",
     "tender_publish",
+    "tender_unfollow",
     "tenders_ics",
 ]

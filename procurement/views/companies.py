@@ -50,9 +50,14 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
     company = permissions.require_company(request)
     tender = permissions.get_tender_for_view(request, pk)
     existing = Submission.objects.filter(tender=tender, company=company).first()
-    initial = {"message": existing.message} if existing else {}
+    initial = {"message": existing.message, "lots": list(existing.lots.all())} if existing else {}
+    lots = tender.lots.all()
     form = SubmissionForm(
-        request.POST or None, request.FILES or None, reserved=tender.is_reserved, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        reserved=tender.is_reserved,
+        lots=lots if lots.exists() else None,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,6 +68,7 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 document=form.cleaned_data.get("document"),
                 occupied=form.cleaned_data.get("people_occupied"),
                 in_target_group=form.cleaned_data.get("people_in_target_group"),
+                lots=list(form.cleaned_data.get("lots") or []),
                 actor=request.user,
             )
         except DomainError as error:
@@ -123,3 +129,22 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The search is deleted."))
         return redirect("procurement:saved-search-list")
     return render(request, "procurement/saved_search_delete.html", {"search": search})
+
+
+@require_POST
+def tender_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a tender: its amendments, answers to questions and award reach the representative."""
+    permissions.require_company(request)
+    tender = permissions.get_tender_for_view(request, pk)
+    services.tender_watch(tender=tender, user=request.user)
+    messages.success(request, _("You follow the tender: you will hear of changes, answers and the award."))
+    return redirect("procurement:tender-detail", pk=tender.pk)
+
+
+@require_POST
+def tender_unfollow(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_company(request)
+    tender = permissions.get_tender_for_view(request, pk)
+    services.tender_unwatch(tender=tender, user=request.user)
+    messages.success(request, _("You no longer follow the tender."))
+    return redirect("procurement:tender-detail", pk=tender.pk)

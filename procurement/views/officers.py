@@ -18,6 +18,7 @@ from .. import permissions, selectors, services
 from ..forms import (
     AmendmentForm,
     AnswerQuestionForm,
+    AwardDecisionForm,
     DocumentForm,
     OfficerTenderFilterForm,
     ReasonForm,
@@ -77,6 +78,7 @@ def tender_manage(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.tender_manage_page(tender=permissions.get_tender_for_officer(request, pk))
     tender, now = context["tender"], timezone.now()
     context.update(_lifecycle_flags(tender, now=now))
+    context["award_rows"] = [(award, award.sign_blockers(at=now)) for award in tender.awards.all()]
     context.update(
         {
             "eu_threshold": services.exceeds_eu_threshold(tender),
@@ -193,25 +195,58 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def tender_award(request: HttpRequest, pk: int) -> HttpResponse:
+    """The award decision per lot: the companies chosen among that lot's answers, their values, the reasons,
+    and the decision date from which the standstill runs."""
     tender = permissions.get_tender_for_officer(request, pk)
     blockers = tender.award_blockers(at=timezone.now())
-    submissions = [] if blockers else list(selectors.submissions_for_evaluation(tender=tender))
-    if request.method == "POST":
-        chosen = [s for s in submissions if request.POST.get(f"award-{s.pk}")]
+    groups = [] if blockers else selectors.award_choices(tender=tender)
+    form = AwardDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             awards = [
-                {"company": s.company, "value": _amount(request.POST.get(f"value-{s.pk}", "")),
+                {"company": s.company, "lot": lot, "value": _amount(request.POST.get(f"value-{_key(lot)}-{s.pk}", "")),
+                 "reasons": request.POST.get(f"reasons-{_key(lot)}", "").strip()[:4000],
+                 "awarded_on": form.cleaned_data["awarded_on"],
                  "contract_start_on": tender.contract_start_on, "contract_end_on": tender.contract_end_on}
-                for s in chosen
+                for lot, submissions in groups for s in submissions
+                if request.POST.get(f"award-{_key(lot)}-{s.pk}")
             ]  # fmt: skip
-            services.tender_award(tender=tender, awards=awards, actor=request.user)
+            services.tender_award(
+                tender=tender,
+                awards=awards,
+                sent_electronically=form.cleaned_data["sent_electronically"],
+                actor=request.user,
+            )
         except DomainError as error:
-            messages.error(request, error.message)
+            add_to_form(form, error)
         else:
-            messages.success(request, _("The tender is awarded and the award notice is published."))
+            messages.success(
+                request,
+                _(
+                    "The tender is awarded, the award notice is published and the bidders are told of the decision."
+                ),
+            )
             return redirect("procurement:tender-manage", pk=tender.pk)
-    context = {"tender": tender, "submissions": submissions, "blockers": blockers}
+    groups = [(_key(lot), lot, submissions) for lot, submissions in groups]
+    context = {"tender": tender, "groups": groups, "blockers": blockers, "form": form}
     return render(request, "procurement/tender_award.html", context)
+
+
+def _key(lot) -> str:
+    return str(lot.pk) if lot else "0"
+
+
+@require_POST
+def award_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the awarded contract signed, once the standstill period has ended."""
+    award = permissions.get_award_for_officer(request, pk)
+    try:
+        services.award_sign(award=award, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The contract is marked signed."))
+    return redirect("procurement:tender-manage", pk=award.tender_id)
 
 
 def _amount(text: str) -> Decimal:

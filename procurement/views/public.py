@@ -21,7 +21,7 @@ from ..forms import (
     QuestionForm,
     TenderFilterForm,
 )
-from ..models import Submission, Tender, TenderDocument
+from ..models import Submission, Tender, TenderDocument, Watch
 from ..ocds import packages
 
 
@@ -68,6 +68,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["can_ask"] = not tender.ask_blockers(at=now)
         context["can_submit"] = not tender.submit_blockers(at=now)
         context["can_decline"] = not tender.decline_blockers(at=now, has_answered=my_submission is not None)
+        context["is_following"] = Watch.objects.filter(tender=tender, user=request.user).exists()
     return render(request, "procurement/tender_detail.html", context)
 
 

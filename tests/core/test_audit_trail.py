@@ -332,6 +332,27 @@ def _awarded(w):
     return Expect(w.officer, tender, {"companies": [w.company.pk]})
 
 
+def _unwatched(w):
+    procurement.services.tender_watch(tender=w.open_tender, user=w.rep)
+    procurement.services.tender_unwatch(tender=w.open_tender, user=w.rep)
+    return Expect(w.rep, w.open_tender)
+
+
+def _award_signed(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tender = w.closed_with_answer()
+    [award] = procurement.services.tender_award(
+        tender=tender,
+        awards=[{"company": w.company, "value": 1, "awarded_on": timezone.localdate() - timedelta(days=20)}],
+        actor=w.officer,
+    )
+    procurement.services.award_sign(award=award, actor=w.officer)
+    return Expect(w.officer, tender, {"award": award.pk, "company": w.company.pk})
+
+
 def _saved_search(w, delete: bool):
     search = procurement.services.saved_search_create(user=w.rep, text="städ", cpv_prefix="9091")
     if not delete:
@@ -593,6 +614,7 @@ CASES = [
     Case(PS.tender_add_document, "procurement.tender.document_added", _document_added),
     Case(PS.tender_publish, "procurement.tender.published", _published),
     Case(PS.tender_watch, "procurement.tender.watched", _watched),
+    Case(PS.tender_unwatch, "procurement.tender.unwatched", _unwatched),
     Case(PS.tender_amend, "procurement.tender.amended", _amended),
     Case(PS.question_ask, "procurement.question.asked", lambda w: _question(w, answer=False)),
     Case(PS.question_answer, "procurement.question.answered", lambda w: _question(w, answer=True)),
@@ -601,6 +623,7 @@ CASES = [
     Case(PS.submission_decline, "procurement.submission.declined", _declined),
     Case(PS.tenders_close_due, "procurement.tender.closed", _tender_closed),
     Case(PS.tender_award, "procurement.tender.awarded", _awarded),
+    Case(PS.award_sign, "procurement.award.signed", _award_signed),
     Case(PS.tender_cancel, "procurement.tender.cancelled", _cancelled),
     Case(PS.saved_search_create, "procurement.saved_search.created", lambda w: _saved_search(w, False)),
     Case(PS.saved_search_delete, "procurement.saved_search.deleted", lambda w: _saved_search(w, True)),
@@ -654,6 +677,8 @@ NOT_STATE_CHANGES = {
     PS.tenders.clean_only: "a check",
     PS.fanout.officers_of: "a read",
     PS.fanout.followers: "a read",
+    PS.fanout.bidders: "a read",
+    PS.fanout.notify_bidders: "notifications of an award the calling service audits",
     PS.fanout.search_matches: "a check",
     PS.fanout.notify_followers: "notifications of a change the calling service audits",
     PS.fanout.notify_officers: "notifications of a change the calling service audits",

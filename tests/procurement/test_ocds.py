@@ -54,8 +54,8 @@ def _lifecycle(officer, rep) -> Tender:
     Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
                               submitted_at=timezone.now())  # fmt: skip
     Tender.objects.filter(pk=tender.pk).update(status="closed", submission_deadline_at=timezone.now())
-    services.tender_award(tender=tender, awards=[{"company": rep.representation.company, "value": 500_000}],
-                          actor=officer)  # fmt: skip
+    services.tender_award(tender=tender, awards=[{"company": rep.representation.company, "value": 500_000,
+                                                  "lot": tender.lots.get(number=1)}], actor=officer)  # fmt: skip
     return tender
 
 

@@ -78,6 +78,15 @@ def _cancel_after_award(w):
     return tender, tender.cancel_blockers()[0]
 
 
+def _sign_in_standstill(w):
+    tender = w.past_deadline(w.tender(published=True), status="closed")
+    w.answered(tender)
+    [w.award] = services.tender_award(
+        tender=tender, awards=[{"company": w.company, "value": 1000}], actor=w.officer
+    )
+    return tender, w.award.sign_blockers(at=NOW())[0]
+
+
 def _amend_after_deadline(w):
     tender = w.past_deadline(w.tender(published=True))
     return tender, tender.amend_blockers(at=NOW())[0]
@@ -163,8 +172,9 @@ RULES = {
                 "tender-award",
                 "post",
                 lambda w, t: {
-                    f"award-{t.submissions.get().pk}": "1",
-                    f"value-{t.submissions.get().pk}": "1000",
+                    f"award-0-{t.submissions.get().pk}": "1",
+                    f"value-0-{t.submissions.get().pk}": "1000",
+                    "awarded_on": timezone.localdate().isoformat(),
                 },
             ),
         ),
@@ -174,6 +184,11 @@ RULES = {
         _cancel_after_award,
         lambda w, t: services.tender_cancel(tender=t, reason="Fel.", actor=w.officer),
         views=((OFFICER, "tender-cancel", "post", lambda w, t: {"reason": "Fel."}),),
+    ),
+    "the contract is signed after the standstill": Rule(
+        _sign_in_standstill,
+        lambda w, t: services.award_sign(award=w.award, actor=w.officer),
+        views=((OFFICER, "award-sign", "post", lambda w, t: {}), (OFFICER, "tender-manage", "get", None)),
     ),
     "only an open tender is amended": Rule(
         _amend_after_deadline,
@@ -284,7 +299,7 @@ def _snapshot() -> tuple:
         ),
         Submission.objects.count(),
         list(Question.objects.values_list("answer", flat=True)),
-        Award.objects.count(),
+        list(Award.objects.order_by("pk").values_list("signed_on", flat=True)),
     )
 
 
@@ -306,9 +321,8 @@ def test_every_path_into_a_tender_rule_gives_the_same_refusal(client, officer, a
         who, name, method, data = next(v for v in rule.views if f"view:{v[1]}:{v[2]}" == path)
         client.force_login(w.officer if who == OFFICER else w.rep)
         question_pk = getattr(w, "question", None)
-        url = reverse(
-            f"procurement:{name}", args=[question_pk.pk if name == "question-answer" else tender.pk]
-        )
+        arg = {"question-answer": question_pk, "award-sign": getattr(w, "award", None)}.get(name)
+        url = reverse(f"procurement:{name}", args=[arg.pk if arg else tender.pk])
         response = client.post(url, data(w, tender), follow=True) if method == "post" else client.get(url)
         assert response.status_code == 200
         assert re.sub(r"\s+", " ", sentence) in _text(response)

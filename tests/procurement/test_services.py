@@ -219,7 +219,9 @@ def test_award_only_after_closing_and_only_to_answering_companies(officer, asf_r
     services.tender_award(tender=tender, awards=[{"company": company, "value": 850_000}], actor=officer)
     tender.refresh_from_db()
     assert tender.status == Tender.Status.AWARDED
-    assert Notification.objects.filter(recipient=asf_rep, kind="procurement.tender_awarded").exists()
+    # The bidder gets the award decision (with reasons and standstill), not also the followers' "awarded".
+    assert Notification.objects.filter(recipient=asf_rep, kind="procurement.award_decision").exists()
+    assert not Notification.objects.filter(recipient=asf_rep, kind="procurement.tender_awarded").exists()
 
 
 def test_cancelling_needs_a_reason(officer):

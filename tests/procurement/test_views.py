@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT4
 
 from companies.models import ServiceCategory
 from procurement import services
-from procurement.models import Lot, Submission, Tender, TenderDocument, Watch
+from procurement.models import Award, Lot, Submission, Tender, TenderDocument, Watch
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.conftest import PROJECT_DIR
 from tests.matrix import assert_post, assert_visit
@@ -79,6 +79,9 @@ MATRIX = {
     "tender-award": (["closed"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "tender-cancel": (["open"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "question-answer": (["question"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "award-sign": (["award"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "tender-follow": (["open"], ["login", 405, 405, 405, 405, 405, 405, 405]),
+    "tender-unfollow": (["open"], ["login", 405, 405, 405, 405, 405, 405, 405]),
     "submission-detail": (["sealed_submission"], ["login", 403, 404, 403, 403, 403, 403, 403]),
     "submission-detail-open": (["open_submission"], ["login", 200, 404, 403, 403, 403, 403, 403]),
     "ocds-releases": ([], [200] * 8),
@@ -105,6 +108,9 @@ POST_ONLY = {
     "tender-publish": (["draft"], ["login", 302, 404, 403, 403, 403, 403, 403]),
     "document-add": (["open"], ["login", 302, 404, 403, 403, 403, 403, 403]),
     "question-answer": (["question"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+    "award-sign": (["award"], ["login", 302, 404, 403, 403, 403, 403, 403]),
+    "tender-follow": (["open"], ["login", 403, 403, 403, 302, 403, 302, 403]),
+    "tender-unfollow": (["open"], ["login", 403, 403, 403, 302, 403, 302, 403]),
 }
 
 
@@ -135,6 +141,7 @@ def _matrix_values(officer, rep) -> dict[str, int]:
         "question": services.question_ask(tender=open_tender, company=company, text="?", actor=rep).pk,
         "sealed_submission": sealed.pk,
         "open_submission": opened.pk,
+        "award": Award.objects.create(tender=closed, company=company, value=1).pk,
     }
 
 
@@ -323,3 +330,34 @@ def test_control_characters_cannot_add_lines_to_the_calendar(client):
     TenderFactory(published=True, title="Städning\rBEGIN:VEVENT\r\nSUMMARY:falsk")
     calendar = icalendar.Calendar.from_ical(client.get(reverse("procurement:tenders-ics")).content)
     assert len(list(calendar.walk("VEVENT"))) == 1
+
+
+def test_a_representative_follows_a_tender_with_the_button_and_stops(client, rep):
+    from asfportal.core.models import AuditEntry
+
+    tender = TenderFactory(published=True)
+    client.force_login(rep)
+    page = client.get(reverse("procurement:tender-detail", args=[tender.pk])).content.decode()
+    assert reverse("procurement:tender-follow", args=[tender.pk]) in page
+    client.post(reverse("procurement:tender-follow", args=[tender.pk]))
+    client.post(reverse("procurement:tender-follow", args=[tender.pk]))  # idempotent
+    assert Watch.objects.filter(tender=tender, user=rep).count() == 1
+    page = client.get(reverse("procurement:tender-detail", args=[tender.pk])).content.decode()
+    assert reverse("procurement:tender-unfollow", args=[tender.pk]) in page
+    client.post(reverse("procurement:tender-unfollow", args=[tender.pk]))
+    client.post(reverse("procurement:tender-unfollow", args=[tender.pk]))
+    assert not Watch.objects.filter(tender=tender, user=rep).exists()
+    actions = list(AuditEntry.objects.filter(object_id=str(tender.pk)).values_list("action", flat=True))
+    assert actions.count("procurement.tender.watched") == 1
+    assert actions.count("procurement.tender.unwatched") == 1
+
+
+def test_a_follower_hears_of_an_amendment(client, rep, officer):
+    from asfportal.core.models import Notification
+
+    tender = TenderFactory(buyer=officer.organisation, published=True)
+    client.force_login(rep)
+    client.post(reverse("procurement:tender-follow", args=[tender.pk]))
+    services.tender_amend(tender=tender, changes={"title": "Ny titel"}, reason="Rättelse.", is_substantial=False,
+                          actor=officer)  # fmt: skip
+    assert Notification.objects.filter(recipient=rep, kind="procurement.tender_changed").exists()

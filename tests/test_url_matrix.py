@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from asfportal.accounts.models import Role, SsoRoleMapping
 from asfportal.core import notifications
 from asfportal.core.audit import audit
 from asfportal.core.calendars import selectors as calendar_selectors
@@ -252,6 +253,12 @@ ADMIN_OBJECTS = {
     ),
     "accounts.organisation": lambda request: request.getfixturevalue("other_municipality"),
     "accounts.user": lambda request: request.getfixturevalue("officer"),
+    "accounts.ssorolemapping": lambda request: SsoRoleMapping.objects.create(
+        organisation=request.getfixturevalue("other_municipality"),
+        issuer="https://login.example.se/",
+        value="asf-samordnare",
+        role=Role.COORDINATOR,
+    ),
     "companies.company": lambda request: CompanyFactory(),
     "companies.assessment": lambda request: company_services.assessment_record(
         company=CompanyFactory(), fields=assessment_fields(), actor=request.getfixturevalue("coordinator")

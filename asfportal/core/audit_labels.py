@@ -16,6 +16,8 @@ AUDIT_LABELS = {
     "accounts.organisation.reference_loaded": _("Municipalities and regions loaded from reference data"),
     "accounts.introduction.dismissed": _("First-login introduction dismissed"),
     "accounts.sso_login": _("Signed in through the organisation's login"),
+    "accounts.sso_user_created": _("Account created at the first sign-in through the organisation's login"),
+    "accounts.sso_refused": _("Sign-in through the organisation's login refused"),
     "accounts.two_factor.enabled": _("Two-step verification turned on"),
     "accounts.two_factor.failed": _("Wrong two-step verification code"),
     "accounts.two_factor.recovery_code_used": _("Recovery code used"),

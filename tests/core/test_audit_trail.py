@@ -690,6 +690,7 @@ NOT_STATE_CHANGES = {
     PL.log_access: "writes the participant access log itself, the GDPR record of every view and change",
     PL.has_valid_consent: "a check",
     PL.participant_export: "a read, recorded in the participant access log",
+    PL.log_list_export: "writes the participant access log of an exported list, the GDPR record, not the trail",
     PL.support_measure_is_forbund: "a check",
     PL.months_before: "date arithmetic for the retention time",
     PO.reports_january_run: "queues report_request, which audits each report",

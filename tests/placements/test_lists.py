@@ -203,8 +203,10 @@ def test_the_filter_form_works_without_javascript_and_asks_htmx_for_the_results(
 ):
     client.force_login(coordinator)
     page = client.get(reverse("placements:participant-list")).content.decode()
-    assert 'method="get"' in page and 'hx-get="/deltagare/"' in page and 'hx-push-url="true"' in page
-    assert 'hx-target="#results"' in page
+    assert (
+        'method="get"' in page and 'data-hx-get="/deltagare/"' in page and 'data-hx-push-url="true"' in page
+    )
+    assert 'data-hx-target="#results"' in page
 
 
 def test_the_placement_export_holds_the_filtered_list_and_logs_each_participant(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.calendars import render_calendar
@@ -353,6 +353,7 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "placements/follow_up_form.html", context)
 
 
+@require_safe  # a download: GET and HEAD only
 def follow_up_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One follow-up meeting as an .ics file, the same entry (UID) as in the personal calendar feed."""
     follow_up, for_company = permissions.get_follow_up_for_calendar(request, pk)

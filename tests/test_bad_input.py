@@ -478,6 +478,8 @@ REGISTRY: dict[str, Entry] = {
     "core:notification-open": _reads("coordinator", "notification"),
     "core:notification-mark-all-read": _action("coordinator"),
     "core:notification-preferences": Entry("coordinator"),
+    "core:calendar-feed-renew": _action("coordinator"),
+    "core:calendar-feed-revoke": _action("coordinator"),
     # accounts
     "accounts:login": Entry("anonymous", valid=lambda w: {"username": w.coordinator.email, "password": PASSWORD},
                             logs=("axes.AccessAttempt", "axes.AccessFailureLog")),

@@ -75,6 +75,7 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
 
 @admin.register(SsoRoleMapping)
 class SsoRoleMappingAdmin(PortalAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the issuer, as OrganisationAdmin
     list_display = ["organisation", "issuer", "value", "role"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "value", "issuer"]

@@ -278,7 +278,10 @@ def test_the_calendar_feed_parses_as_icalendar(client):
     feed = client.get(reverse("procurement:tenders-ics"))
     assert feed["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(feed.content)
-    (event,) = list(calendar.walk("VEVENT"))
+    # Each open tender has its last day for questions and its submission deadline (issue 15 §2).
+    events = {str(event["UID"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
+    assert set(events) == {f"tender-{tender.pk}-questions", f"tender-{tender.pk}-submission"}
+    event = events[f"tender-{tender.pk}-submission"]
     assert str(event["SUMMARY"]) == f"Sista anbudsdag: {tender.title}"
     assert event.decoded("DTSTART") == tender.submission_deadline_at.replace(microsecond=0)
 
@@ -327,9 +330,11 @@ def test_an_unusable_contract_value_is_refused_without_a_crash(client, officer, 
 
 
 def test_control_characters_cannot_add_lines_to_the_calendar(client):
-    TenderFactory(published=True, title="Städning\rBEGIN:VEVENT\r\nSUMMARY:falsk")
+    tender = TenderFactory(published=True, title="Städning\rBEGIN:VEVENT\r\nSUMMARY:falsk")
     calendar = icalendar.Calendar.from_ical(client.get(reverse("procurement:tenders-ics")).content)
-    assert len(list(calendar.walk("VEVENT"))) == 1
+    # Only the tender's own two entries (questions, submission): the title added none.
+    uids = [str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT")]
+    assert uids == [f"tender-{tender.pk}-questions", f"tender-{tender.pk}-submission"]
 
 
 def test_a_representative_follows_a_tender_with_the_button_and_stops(client, rep):

@@ -93,7 +93,7 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.goto(f"{live_server.url}{reverse('procurement:tender-award', args=[tender.pk])}")
     assert_accessible(page)
     page.get_by_role("checkbox", name="Städkraft ekonomisk förening").check()
-    page.locator(f"#value-{Submission.objects.get(tender=tender).pk}").fill("1150000")
+    page.locator(f"[id^='value-'][id$='-{Submission.objects.get(tender=tender).pk}']").fill("1150000")
     page.get_by_role("button", name="Tilldela och publicera beslutet").click()
     page.wait_for_load_state()
     logout(page)

@@ -70,7 +70,7 @@ def test_the_officer_answers_a_question_on_the_manage_page_and_awards_after_the_
     page.goto(f"{live_server.url}{reverse('procurement:tender-manage', args=[tender.pk])}")
     page.get_by_role("link", name="Tilldela", exact=True).click()
     page.get_by_role("checkbox", name="Städkraft").check()
-    page.locator(f"#value-{Submission.objects.get().pk}").fill("850 000")
+    page.locator(f"[id^='value-'][id$='-{Submission.objects.get().pk}']").fill("850 000")
     page.get_by_role("button", name="Tilldela och publicera beslutet").click()
     page.wait_for_load_state()
     tender.refresh_from_db()

@@ -35,9 +35,12 @@ window.__background = (element) => {
   return 'rgb(255, 255, 255)';
 };
 """
+# A <select> that Tom Select enhanced is hidden (class tomselected); what people see and use is its wrapper,
+# which carries the select's form-select class, so the wrapper is measured instead.
 CONTROLS = """() => [...document.querySelectorAll(
-    'input.form-control, textarea.form-control, select.form-select, input.form-check-input')]
-  .filter(e => e.offsetParent !== null && !e.disabled)
+    'input.form-control, textarea.form-control, select.form-select, input.form-check-input, '
+    + '.ts-wrapper.form-select, .ts-wrapper.form-control')]
+  .filter(e => e.offsetParent !== null && !e.disabled && !e.classList.contains('tomselected'))
   .map(e => ({control: (e.type || e.tagName) + '#' + e.id, border: getComputedStyle(e).borderTopColor,
               width: parseFloat(getComputedStyle(e).borderTopWidth), checked: e.checked,
               behind: __background(e)}))

@@ -261,7 +261,7 @@ def test_the_procurement_officer_works_through_every_kind_of_item(page, live_ser
             procurement_services.tenders_close_due()
         elif kind == "procurement.award":
             page.get_by_role("checkbox", name="Städkraft ekonomisk förening").check()
-            page.locator(f"#value-{Submission.objects.get(tender=closing).pk}").fill("450000")
+            page.locator(f"[id^='value-'][id$='-{Submission.objects.get(tender=closing).pk}']").fill("450000")
             page.get_by_role("button", name="Tilldela och publicera beslutet").click()
         else:
             raise AssertionError(f"no way to complete {kind} at {href}")

@@ -27,6 +27,9 @@ AUDIT_LABELS = {
     "core.accessibility_report.created": _("Accessibility problem reported"),
     "core.notification.retried": _("E-mail sent again"),
     "core.notification_preferences.saved": _("Notification settings saved"),
+    "core.calendar_feed.created": _("Calendar address made"),
+    "core.calendar_feed.renewed": _("Calendar address renewed"),
+    "core.calendar_feed.revoked": _("Calendar address turned off"),
     # Companies
     "companies.assessment.recorded": _("Criteria assessment recorded"),
     "companies.change_request.submitted": _("Change request sent"),
@@ -43,6 +46,8 @@ AUDIT_LABELS = {
     "companies.representative.connected": _("Representative connected to an enterprise"),
     "companies.representative.invited": _("Representative invited"),
     # Procurement
+    "procurement.award.signed": _("Contract signed"),
+    "procurement.tender.unwatched": _("Stopped following a tender"),
     "procurement.question.answered": _("Question answered"),
     "procurement.question.asked": _("Question asked"),
     "procurement.saved_search.created": _("Saved search created"),

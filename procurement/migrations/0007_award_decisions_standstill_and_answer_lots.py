@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='award',
             name='decision_sent_electronically',
-            field=models.BooleanField(default=True, verbose_name='decision sent electronically'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='decision sent electronically'),
         ),
         migrations.AddField(
             model_name='award',
             name='reasons',
-            field=models.TextField(blank=True, max_length=4000, verbose_name='reasons for the decision'),
+            field=models.TextField(blank=True, db_default='', max_length=4000, verbose_name='reasons for the decision'),
         ),
         migrations.AddField(
             model_name='award',

@@ -161,8 +161,11 @@ class Award(BaseModel):
     contract_end_on = models.DateField(_("contract end"), null=True, blank=True)
     # The award decision (tilldelningsbeslut) date: the day the decision is sent to the bidders.
     awarded_on = models.DateField(_("award decision date"), default=timezone.localdate)
-    reasons = models.TextField(_("reasons for the decision"), max_length=4000, blank=True)
-    decision_sent_electronically = models.BooleanField(_("decision sent electronically"), default=True)
+    # db_default: the release still serving during a rolling upgrade inserts awards without these columns.
+    reasons = models.TextField(_("reasons for the decision"), max_length=4000, blank=True, db_default="")
+    decision_sent_electronically = models.BooleanField(
+        _("decision sent electronically"), default=True, db_default=True
+    )
     signed_on = models.DateField(_("contract signed"), null=True, blank=True)
     # Frozen at the award: the figure "value awarded to ASF" counts only companies verified on the award date,
     # whatever happens to their verification later.

@@ -74,7 +74,7 @@ def test_invite_activate_edit_assess_list_and_change_request(page, live_server, 
     # The public finds it in the directory and in the open data.
     page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
     assert_accessible(page)
-    page.get_by_role("textbox", name="Sök").fill("cyklar")
+    page.get_by_role("searchbox", name="Sök").fill("cyklar")
     page.get_by_role("button", name="Sök", exact=True).click()
     page.get_by_role("link", name="Cykelköket ekonomisk förening").click()
     assert "Ekonomisk förening" in page.content()

@@ -70,7 +70,7 @@ def test_the_directory_pages_and_searches_without_case_or_accents(page, live_ser
         CompanyFactory(verified=True, name=f"Kafé {n:02d}", city="Örebro")
     CompanyFactory(verified=True, name="Städkraft", city="Kumla")
     page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
-    page.get_by_role("textbox", name="Sök").fill("kafe")
+    page.get_by_role("searchbox", name="Sök").fill("kafe")
     page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
     first = set(page.locator("h3.card-title").all_inner_texts())
@@ -80,14 +80,14 @@ def test_the_directory_pages_and_searches_without_case_or_accents(page, live_ser
     second = set(page.locator("h3.card-title").all_inner_texts())
     assert second == {"Kafé 20", "Kafé 21", "Kafé 22"}
     assert not first & second
-    assert page.get_by_role("textbox", name="Sök").input_value() == "kafe"  # the search is kept
+    assert page.get_by_role("searchbox", name="Sök").input_value() == "kafe"  # the search is kept
     assert_accessible(page)
 
-    page.get_by_role("textbox", name="Sök").fill("STÄD")
+    page.get_by_role("searchbox", name="Sök").fill("STÄD")
     page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("h3.card-title").all_inner_texts() == ["Städkraft"]
-    page.get_by_role("textbox", name="Sök").fill("örebro")
+    page.get_by_role("searchbox", name="Sök").fill("örebro")
     page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
     assert "Kafé 00" in page.locator("h3.card-title").all_inner_texts()
@@ -132,7 +132,9 @@ def test_the_registry_pages_with_its_search_and_status_kept(page, live_server, c
     first = set(page.locator("tbody tr td:first-child").all_inner_texts())
     assert len(first) == 50 and "Kafé Verifierat" not in first
     page.get_by_role("link", name="Nästa").click()
-    page.wait_for_load_state()
+    # With JavaScript the next page replaces the results in place (htmx) and the address follows.
+    page.wait_for_url("**page=2**")
+    page.locator("tbody tr td:first-child", has_text="Kafé 50").wait_for()
     second = set(page.locator("tbody tr td:first-child").all_inner_texts())
     assert second == {"Kafé 50", "Kafé 51", "Kafé 52"}
     assert page.locator("#registry-q").input_value() == "KAFE"

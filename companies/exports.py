@@ -2,18 +2,14 @@
 
 import csv
 from datetime import date
-from io import BytesIO
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from asfportal.accounts.models import Organisation
+from asfportal.core.exports import xlsx_response
 
 from .models import Company, ServiceCategory
 
@@ -131,45 +127,6 @@ def registry_csv(companies: QuerySet[Company], *, dialect: str) -> HttpResponse:
     return response
 
 
-def _text_cell(sheet, value):
-    """A cell that Excel shows as the text it is: never run as a formula (a name starting with "="), never read
-    as a number (a phone number starting with "+" or 0), and without a visible apostrophe."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
 def registry_xlsx(companies: QuerySet[Company]) -> HttpResponse:
-    """Everything a coordinator may see, with assessment status and expiry, as a spreadsheet: bold frozen
-    headings, column widths, an autofilter, ISO dates."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("ASF")
-    for index, (_heading, width) in enumerate(REGISTRY_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    headings = []
-    for heading, _width in REGISTRY_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(heading))
-        cell.font = bold
-        headings.append(cell)
-    sheet.append(headings)
-    count = 0
-    for company in companies:
-        row = []
-        for value in _registry_values(company):
-            cell = _text_cell(sheet, value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            row.append(cell)
-        sheet.append(row)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(REGISTRY_COLUMNS))}{count + 1}"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="asf-register-{timezone.localdate()}.xlsx"'
-    return response
+    """Everything a coordinator may see, with assessment status and expiry, as a spreadsheet."""
+    return xlsx_response("ASF", REGISTRY_COLUMNS, (_registry_values(c) for c in companies), "asf-register")

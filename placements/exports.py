@@ -4,58 +4,15 @@ bold frozen headings, column widths, an autofilter, ISO dates, text never run as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
-from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from asfportal.core.exports import xlsx_response
 
 from .models import Participant, Placement
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(sheet, value):
-    """Text stays text in Excel: never a formula ("=..."), never a number, no visible apostrophe."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def _workbook(
-    title: str, columns: list[tuple[str, int]], rows: Iterable[list], filename: str
-) -> HttpResponse:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for index, (_heading, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    headings = []
-    for heading, _width in columns:
-        cell = WriteOnlyCell(sheet, value=str(heading))
-        cell.font = bold
-        headings.append(cell)
-    sheet.append(headings)
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate()}.xlsx"'
-    return response
 
 
 def _label(model, field: str) -> str:
@@ -88,7 +45,7 @@ def placements_xlsx(placements: Iterable[Placement], *, on_row: Callable[[Placem
                 p.next_follow_up_on, p.get_outcome_display(),
             ]  # fmt: skip
 
-    return _workbook(_("Placements"), columns, rows(), "placeringar")
+    return xlsx_response(_("Placements"), columns, rows(), "placeringar")
 
 
 def participants_xlsx(
@@ -117,4 +74,4 @@ def participants_xlsx(
                 p.latest_end_on, p.next_follow_up_on, timezone.localdate(p.created_at),
             ]  # fmt: skip
 
-    return _workbook(_("Participants"), columns, rows(), "deltagare")
+    return xlsx_response(_("Participants"), columns, rows(), "deltagare")

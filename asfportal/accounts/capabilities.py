@@ -43,6 +43,12 @@ def represented_company_id(user) -> int | None:
     return representation.company_id if representation else None
 
 
+def is_organisation_administrator(user) -> bool:
+    """An organisation's administrator (huvudanvändare) acting for it: invites colleagues, grants and revokes
+    their roles, and manages the organisation's API tokens. Sees no participant data by this role alone."""
+    return is_signed_in(user) and user.role == Role.ORGANISATION_ADMINISTRATOR and bool(user.organisation_id)
+
+
 def can_read_registry(user) -> bool:
     """The whole registry (pending, lapsed and closed companies, evidence, change requests): coordinators, who
     assess, and the national administrator, who supervises."""
@@ -51,7 +57,9 @@ def can_read_registry(user) -> bool:
 
 def acting_organisation_id(user: User) -> int | None:
     """The organisation whose data the person works on now, or None."""
-    return user.organisation_id if (is_coordinator(user) or is_procurement_officer(user)) else None
+    if is_coordinator(user) or is_procurement_officer(user) or is_organisation_administrator(user):
+        return user.organisation_id
+    return None
 
 
 def header_flags(user) -> dict[str, bool]:
@@ -62,4 +70,5 @@ def header_flags(user) -> dict[str, bool]:
         "is_procurement_officer": is_procurement_officer(user),
         "is_company_representative": is_company_representative(user),
         "is_administrator": is_administrator(user),
+        "is_organisation_administrator": is_organisation_administrator(user),
     }

@@ -19,10 +19,15 @@ class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
     COMPANY_REPRESENTATIVE = "company_representative", _("Company representative")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Huvudanvändare: manages who in the organisation has access, in which role (issue 16).
+    ORGANISATION_ADMINISTRATOR = "organisation_administrator", _("Organisation administrator")
 
 
 # Roles that act on behalf of a public organisation and so must belong to one.
-ORGANISATION_ROLES = (Role.COORDINATOR, Role.PROCUREMENT_OFFICER)
+ORGANISATION_ROLES = (Role.COORDINATOR, Role.PROCUREMENT_OFFICER, Role.ORGANISATION_ADMINISTRATOR)
+# The roles a Membership holds for an organisation (the national administrator holds no membership: that role is
+# the whole installation's, on the User alone).
+ORGANISATION_MEMBERSHIP_ROLES = ORGANISATION_ROLES
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -139,7 +144,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=30, choices=Role)
+    # The active membership's role (blank: none); written only by services.membership_activate (see Membership).
+    role = models.CharField(_("role"), max_length=30, choices=Role, blank=True)
     # A company representative acts for a company instead (added by the companies issue).
     organisation = models.ForeignKey(
         Organisation,
@@ -250,3 +256,115 @@ class SsoRoleMapping(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.value} → {self.get_role_display()}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self) -> MembershipQuerySet:
+        """Memberships that give access now: not revoked, held by an active person."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class Membership(BaseModel):
+    """One role a person holds for one organisation, or for one company: the grant behind every permission.
+
+    A person may hold any number (a small kommun's coordinator who also posts its reserved tenders; a consultant
+    who keeps two ASF's profiles). One of them is active at a time and every permission, dashboard, queue and
+    figure is evaluated for that one only: `User.role`/`User.organisation` (and, for a company, the person's
+    `Representative` row) mirror the active membership and are written by `services.membership_activate` alone,
+    so the code that asks `user.role` keeps working and the previous release, which reads only those columns,
+    keeps serving during a rolling upgrade (expand/contract; the columns are contracted in a later release).
+    A revoked membership keeps its row (revoked_at, revoked_by) for the access history.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+    )
+    # By name, not import: accounts is below the apps, but a person may act for a company (companies.Company).
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("granted by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    constraint_fields = {
+        "membership_holder_matches_role": "organisation",
+        "membership_unique_current": "role",
+    }
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user_id", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (
+                        Q(role__in=[r.value for r in ORGANISATION_MEMBERSHIP_ROLES])
+                        & Q(organisation__isnull=False)
+                        & Q(company__isnull=True)
+                    )
+                    | (
+                        Q(role=Role.COMPANY_REPRESENTATIVE)
+                        & Q(company__isnull=False)
+                        & Q(organisation__isnull=True)
+                    )
+                ),
+                name="membership_holder_matches_role",
+                violation_error_message=_(
+                    "An organisation's role is held for an organisation, a company representative's for a company."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "company"],
+                condition=Q(revoked_at__isnull=True),
+                nulls_distinct=False,
+                name="membership_unique_current",
+                violation_error_message=_("The person already holds this role there."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "role"], name="membership_org_role"),
+            models.Index(fields=["company", "role"], name="membership_company_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.holder_name}"
+
+    @property
+    def holder_id(self) -> int | None:
+        return self.organisation_id or self.company_id
+
+    @property
+    def holder_name(self) -> str:
+        holder = self.organisation if self.organisation_id else self.company
+        return str(holder) if holder is not None else ""
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke_blockers(self) -> list[str]:
+        """May this membership be revoked now, and if not, why."""
+        if self.revoked_at is not None:
+            return [_("The membership has already been revoked.")]
+        return []

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.core.audit import audit
-from asfportal.core.exceptions import DomainError
+from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 
 from . import notifications
-from .models import Organisation, Role, User
+from .models import ORGANISATION_ROLES, Membership, Organisation, Role, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -37,6 +37,8 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit(actor, "accounts.user.created", user, role=role)
+    if role in ORGANISATION_ROLES and organisation is not None:
+        membership_grant(user=user, role=role, organisation=organisation, actor=actor, activate=False)
     return user
 
 
@@ -215,3 +217,117 @@ def _recovery_codes_replace(user: User) -> list[str]:
     codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+# --- Memberships (issue 16): the grants behind every permission -------------------------------------------------
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    organisation: Organisation | None = None,
+    company=None,
+    actor: User | None = None,
+    activate: bool | None = None,
+) -> Membership:
+    """Give `user` `role` for `organisation` (or `company`); idempotent: an existing current grant is returned.
+
+    The first membership a person gets becomes the active one (`activate=None`); pass True or False to decide.
+    """
+    existing = (
+        Membership.objects.select_for_update()
+        .filter(
+            user=user,
+            role=role,
+            organisation=organisation,
+            company=company,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if existing is not None:
+        return existing
+    membership = Membership(
+        user=user, role=role, organisation=organisation, company=company, granted_by=actor
+    )
+    clean_or_raise(membership)
+    membership.save()
+    audit(
+        actor,
+        "accounts.membership.granted",
+        user,
+        role=role,
+        organisation=organisation and organisation.pk,
+        company=company and company.pk,
+        membership=membership.pk,
+    )
+    has_active = user_active_membership(user) is not None
+    if activate or (activate is None and not has_active):
+        membership_activate(user=user, membership=membership)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None = None) -> Membership:
+    """End a membership now. If it was the active one, the person's next current membership becomes active (or
+    none, and the person sees only what the public sees until granted another)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    raise_if(membership.revoke_blockers())
+    was_active = is_active_membership(membership.user, membership)
+    membership.revoked_at = timezone.now()
+    membership.revoked_by = actor
+    membership.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    audit(
+        actor, "accounts.membership.revoked", membership.user, role=membership.role, membership=membership.pk
+    )
+    if was_active:
+        following = (
+            Membership.objects.filter(user=membership.user, revoked_at__isnull=True).order_by("pk").first()
+        )
+        membership_activate(user=membership.user, membership=following)
+    return membership
+
+
+@transaction.atomic
+def membership_activate(*, user: User, membership: Membership | None) -> User:
+    """Make `membership` the one the person acts in: the single writer of User.role/organisation and of the
+    person's Representative row, which mirror the active membership (see Membership's docstring)."""
+    from django.apps import apps  # companies is above accounts: reached by name, never imported
+
+    if membership is not None and (membership.user_id != user.pk or membership.revoked_at is not None):
+        raise DomainError(_("This membership is not yours, or it has been revoked."))
+    if user.role == Role.ADMINISTRATOR:
+        raise DomainError(_("The national administrator acts for no organisation."))
+    Representative = apps.get_model("companies", "Representative")
+    if membership is None:
+        user.role = ""
+        user.organisation = None
+        Representative.objects.filter(user=user).delete()
+    else:
+        user.role = membership.role
+        user.organisation = membership.organisation
+        if membership.company_id:
+            Representative.objects.update_or_create(user=user, defaults={"company_id": membership.company_id})
+        else:
+            Representative.objects.filter(user=user).delete()
+    user.save(update_fields=["role", "organisation"])
+    # The cached reverse relation would still name the previous company.
+    user._state.fields_cache.pop("representation", None)
+    audit(user, "accounts.membership.activated", user, membership=membership and membership.pk)
+    return user
+
+
+def user_active_membership(user: User) -> Membership | None:
+    """The current membership the person's mirrored role and organisation (or company) name, or None."""
+    memberships = Membership.objects.filter(user=user, role=user.role, revoked_at__isnull=True)
+    if user.role == Role.COMPANY_REPRESENTATIVE:
+        representation = getattr(user, "representation", None)
+        return memberships.filter(company_id=representation and representation.company_id).first()
+    return memberships.filter(organisation_id=user.organisation_id).first()
+
+
+def is_active_membership(user: User, membership: Membership) -> bool:
+    active = user_active_membership(user)
+    return active is not None and active.pk == membership.pk

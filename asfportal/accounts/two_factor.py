@@ -24,7 +24,12 @@ EXEMPT_URL_NAMES = {
     # Read by calendar applications with the secret address alone; a browser's half-signed-in session is no key.
     "core:calendar-feed",
 }
-REQUIRED_ROLES = (Role.COORDINATOR, Role.PROCUREMENT_OFFICER, Role.ADMINISTRATOR)
+REQUIRED_ROLES = (
+    Role.COORDINATOR,
+    Role.PROCUREMENT_OFFICER,
+    Role.ADMINISTRATOR,
+    Role.ORGANISATION_ADMINISTRATOR,
+)
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
 

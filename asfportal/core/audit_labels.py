@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_LABELS = {
     # Accounts
     "accounts.user.created": _("User account created"),
+    "accounts.membership.granted": _("Role granted"),
+    "accounts.membership.revoked": _("Role revoked"),
+    "accounts.membership.activated": _("Switched role"),
     "accounts.user.language_changed": _("Language changed"),
     "accounts.organisation.reference_loaded": _("Municipalities and regions loaded from reference data"),
     "accounts.introduction.dismissed": _("First-login introduction dismissed"),

@@ -27,6 +27,7 @@ DEMO_ORGANISATIONS = [
 DEMO_USERS = [
     ("samordnare@orebro.example", "Sara Lind", Role.COORDINATOR, ("kommun", "1880")),
     ("upphandlare@orebro.example", "Olle Berg", Role.PROCUREMENT_OFFICER, ("kommun", "1880")),
+    ("huvudanvandare@orebro.example", "Hanna Ström", Role.ORGANISATION_ADMINISTRATOR, ("kommun", "1880")),
     (
         "samordnare@sydnarke.example",
         "Leila Haddad",

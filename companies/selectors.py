@@ -11,7 +11,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Organisation, Role
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.models import AuditEntry
 
 from .models import SEARCH_VECTOR, Assessment, ChangeRequest, Company, ServiceCategory
@@ -175,7 +176,10 @@ def company_management(*, company: Company) -> dict:
             )
         ),
         "change_requests": list(company.change_requests.select_related("requested_by", "decided_by")),
-        "representatives": list(company.representatives.select_related("user")),
+        # Everyone holding the company's representative membership, whichever they act in now (invited too).
+        "representatives": list(
+            people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk], include_invited=True)
+        ),
         "history": entries,
     }
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.selectors import people_with_role
+from asfportal.accounts.services import membership_grant
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from asfportal.core.notifications import notify
@@ -31,7 +33,6 @@ from .models import (
     Company,
     ContactPerson,
     Invitation,
-    Representative,
     default_valid_until,
 )
 
@@ -155,7 +156,8 @@ def company_apply(
         public=True,
         user=user,
     )
-    Representative.objects.create(user=user, company=company)
+    # The applicant's membership of the company, active: it writes the person's Representative row.
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=True)
     audit(None, "companies.company.applied", company, applicant=user.email)
     _invitation_send(company=company, user=user, actor=None, kind="companies.application_received")
     return company
@@ -171,8 +173,10 @@ def representative_invite(*, company: Company, email: str, full_name: str, actor
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = _new_representative_user(email=email, full_name=full_name)
-        Representative.objects.create(user=user, company=company)
-    elif getattr(getattr(user, "representation", None), "company_id", None) != company.pk or user.is_active:
+        membership_grant(
+            user=user, role=Role.COMPANY_REPRESENTATIVE, company=company, actor=actor, activate=True
+        )
+    elif user.is_active or not _holds_company(user, company):
         raise DomainError(
             field_errors={
                 "email": [
@@ -186,6 +190,14 @@ def representative_invite(*, company: Company, email: str, full_name: str, actor
     return invitation
 
 
+def _holds_company(user: User, company: Company) -> bool:
+    return (
+        people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk], include_invited=True)
+        .filter(pk=user.pk)
+        .exists()
+    )
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Activate the invited representative with the chosen password; the link cannot be used again."""
@@ -195,6 +207,9 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
+    # Idempotent: the invitation granted it; an invitation sent before memberships existed got it from the
+    # data migration (accounts 0009), and one whose Representative row was made by hand gets it now.
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=invitation.company)
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at", "updated_at"])
     Invitation.objects.filter(user=user, used_at__isnull=True).exclude(pk=invitation.pk).update(
@@ -376,9 +391,9 @@ def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) 
         verdicts={str(number): verdict for number, verdict in assessment.verdicts()},
         status=company.status,
     )
-    for representative in company.representatives.select_related("user").filter(user__is_active=True):
+    for person in people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk]):
         notify(
-            recipient=representative.user,
+            recipient=person,
             kind="companies.assessment_recorded",
             subject_object=assessment,
             url=reverse("companies:company-detail", args=[company.pk]),
@@ -424,6 +439,4 @@ def _coordinators_for(company: Company):
     """Coordinators of the municipalities where the company operates (and of their samordningsförbund)."""
     municipality_ids = list(company.municipalities.values_list("pk", flat=True))
     forbund_ids = Organisation.objects.filter(members__in=municipality_ids).values_list("pk", flat=True)
-    return User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation_id__in=[*municipality_ids, *forbund_ids]
-    ).distinct()
+    return people_with_role(Role.COORDINATOR, organisation_ids=[*municipality_ids, *forbund_ids])

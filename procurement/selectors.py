@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.accounts import capabilities
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Organisation, Role
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.calendars import CalendarEvent, FeedWindow
-from companies.models import Representative
 
 from .models import Award, CpvCode, Question, SavedSearch, Submission, Tender, Watch
 
@@ -251,7 +251,7 @@ def _followed_tenders(user) -> QuerySet[Tender] | None:
     company_id = capabilities.represented_company_id(user)
     if company_id is None:
         return None
-    colleagues = Representative.objects.filter(company_id=company_id).values("user_id")
+    colleagues = people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company_id]).values("pk")
     return Tender.objects.public().filter(
         Q(pk__in=Watch.objects.filter(user_id__in=colleagues).values("tender_id"))
         | Q(pk__in=Submission.objects.filter(company_id=company_id).values("tender_id"))

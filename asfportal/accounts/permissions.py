@@ -4,10 +4,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from . import capabilities
-from .models import Role, User
+from .models import Membership, Role, User
 
 DASHBOARD_URL_NAMES = {
     Role.COORDINATOR: "accounts:dashboard-coordinator",
@@ -49,3 +51,21 @@ def role_required(role: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def get_own_membership(request, pk) -> Membership:
+    """One of the signed-in person's own current memberships; anyone else's, a revoked one or no id at all: 404."""
+    if not capabilities.is_signed_in(request.user) or not _is_id(pk):
+        raise Http404
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "company"),
+        pk=int(pk),
+        user=request.user,
+        revoked_at__isnull=True,
+    )
+
+
+def _is_id(value) -> bool:
+    # A typed or tampered id that is no number, or too long for the database's integer, is simply not found.
+    text = str(value or "")
+    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -17,6 +17,7 @@ urlpatterns = [
     path("konto/tvafaktor/aktivera/", views.two_factor_setup, name="two-factor-setup"),
     path("konto/tvafaktor/reservkoder/", views.two_factor_codes, name="two-factor-codes"),
     path("oversikt/", views.dashboard, name="dashboard"),
+    path("konto/roll/", views.membership_switch, name="membership-switch"),
     path("oversikt/samordnare/", views.dashboard_coordinator, name="dashboard-coordinator"),
     path("oversikt/upphandlare/", views.dashboard_procurement, name="dashboard-procurement"),
     path("oversikt/foretag/", views.dashboard_company, name="dashboard-company"),

@@ -174,6 +174,23 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def membership_switch(request: HttpRequest) -> HttpResponse:
+    """Act in another of one's own current memberships (the header's switcher); on to the new role's dashboard."""
+    membership = permissions.get_own_membership(request, request.POST.get("membership"))
+    try:
+        services.membership_activate(user=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You now act as %(role)s for %(holder)s.")
+            % {"role": membership.get_role_display().lower(), "holder": membership.holder_name},
+        )
+    return redirect("accounts:dashboard")
+
+
+@require_POST
 def introduction_dismiss(request: HttpRequest) -> HttpResponse:
     """Hide the first-login introduction for good; back to the dashboard it was shown on."""
     services.introduction_dismiss(user=request.user)

@@ -47,16 +47,18 @@ def _capacity(rows, coordinator):
 
 
 # page, who looks, how rows are made, expected queries (the same for 1 and 25 rows); signed-in pages read the
-# session from the cache (SESSION_ENGINE cached_db), so the session costs no query once it is cached.
+# session from the cache (SESSION_ENGINE cached_db), so the session costs no query once it is cached. A signed-in
+# page's header lists the person's memberships (the switcher): one query with the cache empty, as here, none once
+# it is cached with the person's header figures.
 PAGES = [
     ("procurement:tender-list", None, _tenders, 8),
     # the directory's filters add two lists of choices (municipalities, services)
-    ("companies:registry-list", "coordinator", _registry, 9),
+    ("companies:registry-list", "coordinator", _registry, 10),
     # the company filter's choices: the companies the organisation placed at
-    ("placements:participant-list", "coordinator", _participants, 7),
+    ("placements:participant-list", "coordinator", _participants, 8),
     # count and page: the search runs in the database
-    ("placements:capacity-search", "coordinator", _capacity, 8),
-    ("placements:placement-list", "coordinator", _capacity, 7),
+    ("placements:capacity-search", "coordinator", _capacity, 9),
+    ("placements:placement-list", "coordinator", _capacity, 8),
 ]
 
 

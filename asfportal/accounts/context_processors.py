@@ -10,5 +10,5 @@ def capability_flags(request) -> dict:
         return {}
     flags = {"can": capabilities.header_flags(user)}
     if user.is_authenticated:
-        flags["memberships"] = lambda: selectors.user_membership_choices(user=user)
+        flags["header_memberships"] = lambda: selectors.user_membership_choices(user=user)
     return flags

@@ -32,11 +32,16 @@ def people_with_role(
     else:
         memberships = Membership.objects.current().filter(role=role)
     if organisation_ids is not None:
-        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
+        memberships = memberships.filter(organisation_id__in=_ids(organisation_ids))
     if company_ids is not None:
-        memberships = memberships.filter(company_id__in=list(company_ids))
+        memberships = memberships.filter(company_id__in=_ids(company_ids))
     people = User.objects.filter(pk__in=memberships.values("user_id")).order_by("pk")
     return people if include_invited else people.filter(is_active=True)
+
+
+def _ids(ids):
+    # A queryset stays a subquery (one query in all); any other iterable of ids is read once.
+    return ids if isinstance(ids, QuerySet) else list(ids)
 
 
 def people_with_role_by_holder(
@@ -51,9 +56,9 @@ def people_with_role_by_holder(
     holder = "company_id" if company_ids is not None else "organisation_id"
     memberships = Membership.objects.current().filter(role=role)
     if organisation_ids is not None:
-        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
+        memberships = memberships.filter(organisation_id__in=_ids(organisation_ids))
     if company_ids is not None:
-        memberships = memberships.filter(company_id__in=list(company_ids))
+        memberships = memberships.filter(company_id__in=_ids(company_ids))
     pairs = list(memberships.values_list(holder, "user_id").order_by(holder, "user_id"))
     people = User.objects.filter(is_active=True).in_bulk({user_id for _holder, user_id in pairs})
     found: dict[int, list[User]] = {}

@@ -85,7 +85,9 @@ def notify_matching(tender: Tender) -> None:
     people = set(
         people_with_role(
             Role.COMPANY_REPRESENTATIVE,
-            company_ids=Company.objects.listed().filter(service_categories__in=categories).values("pk"),
+            company_ids=Company.objects.listed()
+            .filter(service_categories__in=categories)
+            .values_list("pk", flat=True),
         )
     )
     municipality_ids = set(tender.municipalities.values_list("pk", flat=True))

@@ -275,3 +275,19 @@ def test_a_revoked_active_membership_hands_over_to_the_next_one(coordinator_and_
     person = User.objects.get(pk=coordinator_and_officer.pk)
     assert (person.role, person.organisation_id) == (Role.PROCUREMENT_OFFICER, other_municipality.pk)
     assert timezone.now() >= Membership.objects.get(user=person, role=Role.COORDINATOR).revoked_at
+
+
+def test_the_headers_membership_list_costs_no_query_once_cached(client, coordinator_and_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator_and_officer)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("core:notification-list"))
+    with CaptureQueriesContext(connection) as second:
+        assert "Byt roll" in client.get(reverse("core:notification-list")).content.decode()
+    reads = [
+        [q["sql"] for q in run.captured_queries if '"accounts_membership"' in q["sql"]]
+        for run in (first, second)
+    ]
+    assert len(reads[0]) == 1 and reads[1] == []

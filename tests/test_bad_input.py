@@ -377,6 +377,12 @@ def _action(who: str, *args: str, **valid) -> Entry:
     return Entry(who, args, valid=lambda world: valid, page=False, examples=6)
 
 
+def _own_membership(user) -> int:
+    from asfportal.accounts.models import Membership
+
+    return Membership.objects.get(user=user, revoked_at__isnull=True).pk
+
+
 def _reset_confirm(world: World, client: Client, url: str) -> str:
     # Django swaps the token in the link for "set-password" in the session before showing the form.
     return client.get(url).url
@@ -498,6 +504,9 @@ REGISTRY: dict[str, Entry] = {
     "accounts:dashboard-company": _reads("rep"),
     "accounts:dashboard-administrator": _reads("admin_user"),
     "accounts:introduction-dismiss": _action("coordinator"),
+    # Switching to one's own current membership (the one held, made active again): any other value answers 404.
+    "accounts:membership-switch": Entry("coordinator", page=False, examples=6,
+                                        valid=lambda w: {"membership": _own_membership(w.coordinator)}),
     "core:help": _reads("anonymous"),
     "core:help-coordinator": _reads("anonymous"),
     "core:help-procurement": _reads("anonymous"),

@@ -204,6 +204,9 @@ def test_core_and_account_post_only_urls_answer_each_visitor_as_expected(
 # column, acting as coordinator after acting as officer; the other the officer's, the other way round), a
 # representative of two companies in each, and a deactivated person, who answers as the anonymous visitor.
 MEMBERSHIP_MODES = [("two", "coordinator"), ("two", "officer"), ("deactivated", "coordinator")]
+# What a deactivated person's own keys open, unlike an anonymous visitor's: the secret calendar address of a
+# person who left is found no more (calendars/selectors.py: the holder must be active).
+DEACTIVATED_UNLIKE_ANONYMOUS = {"core:calendar-feed": 404}
 
 
 @pytest.mark.parametrize("name", list(CORE_AND_ACCOUNTS))
@@ -220,6 +223,8 @@ def test_core_and_account_pages_answer_a_person_of_two_memberships_as_the_active
     args, expected = CORE_AND_ACCOUNTS[name]
     plays = "anonymous" if mode == "deactivated" else column
     want = expected[VISITORS.index(plays)]
+    if mode == "deactivated":
+        want = DEACTIVATED_UNLIKE_ANONYMOUS.get(name, want)
     assert_visit_as(client, request, reverse(name, args=[values[a] for a in args]), column, want, mode=mode)
 
 

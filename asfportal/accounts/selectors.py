@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from asfportal.core.audit import visible_audit_entries
-from asfportal.core.cache import person_value
+from asfportal.core.cache import person_value, person_value_store
 from asfportal.core.models import AccessibilityReport, Notification, WorkerHeartbeat
 
 from .models import Membership, Organisation, Role, User
@@ -101,21 +101,31 @@ def user_membership_choices(*, user: User) -> list[dict]:
     if user.role == Role.ADMINISTRATOR:
         return []  # the national administrator holds no membership (the role is the installation's)
     labels = dict(Role.choices)
-    # Which one is active is read from the mirrored columns on every page (they are on the user already): the
-    # cached list cannot name a stale one even if they change without the person's figures being bumped.
-    return [
-        {
-            **choice,
-            "role_label": labels.get(choice["role"], choice["role"]),
-            "is_active": choice["role"] == user.role
-            and (
-                choice["acts_for_company"]
-                if choice["company_id"]
-                else choice["organisation_id"] == user.organisation_id
-            ),
-        }
-        for choice in person_value(user.pk, "memberships", compute)
-    ]
+
+    def labelled(choices: list[dict]) -> list[dict]:
+        # Which one is active is read from the mirrored columns on every page (they are on the user already).
+        return [
+            {
+                **choice,
+                "role_label": labels.get(choice["role"], choice["role"]),
+                "is_active": choice["role"] == user.role
+                and (
+                    choice["acts_for_company"]
+                    if choice["company_id"]
+                    else choice["organisation_id"] == user.organisation_id
+                ),
+            }
+            for choice in choices
+        ]
+
+    choices = labelled(person_value(user.pk, "memberships", compute))
+    if user.role and not any(choice["is_active"] for choice in choices):
+        # Memberships written without signals (the data migration's bulk insert during a deploy, a seeding) or
+        # columns changed behind the services' back: read afresh rather than show a list that names none.
+        fresh = compute()
+        person_value_store(user.pk, "memberships", fresh)
+        choices = labelled(fresh)
+    return choices
 
 
 def organisation_colleagues(*, user: User) -> QuerySet[User]:

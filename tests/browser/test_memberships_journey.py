@@ -36,6 +36,7 @@ def _menu(page):
 
 
 def test_a_coordinator_who_is_also_a_procurement_officer_switches_between_the_two(page, live_server):
+    services.reference_organisations_load()  # the shipped SCB names: Örebro kommun, Region Örebro län
     orebro = Organisation.objects.get(kind="kommun", code="1880")
     region = Organisation.objects.get(kind="region", code="18")
     person = UserFactory(role=Role.COORDINATOR, organisation=orebro, full_name="Sara Lind")

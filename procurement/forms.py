@@ -14,7 +14,7 @@ from asfportal.core.forms import ModelLimitsMixin, submit_helper
 from asfportal.core.uploads import check_document
 from asfportal.core.widgets import ComboboxMultiple, NameChoiceField, NameMultipleChoiceField
 
-from .models import CpvCode, Lot, Submission, Tender, cpv_check_digit
+from .models import CpvCode, Lot, Submission, Tender, TenderDocument, cpv_check_digit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -188,31 +188,62 @@ class TenderForm(ModelLimitsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["lots"] = "\n".join(
-                f"{lot.title}{' *' if lot.is_reserved else ''}" for lot in self.instance.lots.all()
-            )
+            self.initial["lots"] = lots_as_lines(self.instance)
         self.helper = submit_helper(_("Save draft"))
 
     def clean_lots(self) -> list[dict]:
-        lots = []
-        for line in self.cleaned_data["lots"].splitlines():
-            line = line.strip()
-            if line:
-                reserved = line.endswith("*")
-                lots.append({"title": line.rstrip("*").strip()[:200], "is_reserved": reserved})
-        return lots
+        return lots_from_lines(self.cleaned_data["lots"])
 
     def _post_clean(self):
         # Validate the shape only; the service checks the record (full_clean) and puts each problem on its field.
         pass
 
 
+def lots_from_lines(text: str) -> list[dict]:
+    """One lot per line, "*" at the end of a reserved one (the same shape in the tender and amendment forms)."""
+    lots = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            reserved = line.endswith("*")
+            lots.append({"title": line.rstrip("*").strip()[:200], "is_reserved": reserved})
+    return lots
+
+
+def lots_as_lines(tender: Tender) -> str:
+    return "\n".join(f"{lot.title}{' *' if lot.is_reserved else ''}" for lot in tender.lots.all())
+
+
 class AmendmentForm(forms.Form):
+    """What an amendment may change: the terms, the question deadline, the lots and the documents."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
+    question_deadline_at = forms.DateTimeField(
+        label=_("Question deadline"), widget=DateTimeInput(), required=False
+    )
     submission_deadline_at = forms.DateTimeField(label=_("Submission deadline"), widget=DateTimeInput())
+    lots = forms.CharField(
+        label=_("Lots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One lot per line, in order; end a line with * if the lot is reserved. Changing the lots is a "
+            "substantial change."
+        ),
+    )
+    document_title = forms.CharField(label=_("New document: title"), max_length=200, required=False)
+    document = forms.FileField(
+        label=_("New document: file"), required=False, help_text=_("PDF, DOCX, XLSX or ODT, at most 20 MB.")
+    )
+    documents_removed = forms.ModelMultipleChoiceField(
+        label=_("Withdraw documents"),
+        queryset=TenderDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reason = forms.CharField(
         label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -222,9 +253,25 @@ class AmendmentForm(forms.Form):
         help_text=_("Answers already given must then be confirmed again, and the deadline may be extended."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Publish the amendment"))
+        self.fields["documents_removed"].queryset = tender.documents.all()
+        if not tender.documents.exists():
+            del self.fields["documents_removed"]
+        self.helper = submit_helper(_("Publish the amendment"))  # crispy sends files: the form is multipart
+
+    def clean_lots(self) -> list[dict]:
+        return lots_from_lines(self.cleaned_data["lots"])
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        return _check_upload(upload) if upload else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("document") and not data.get("document_title"):
+            self.add_error("document_title", _("Give the new document a title."))
+        return data
 
 
 class DocumentForm(forms.Form):

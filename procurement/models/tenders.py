@@ -348,3 +348,12 @@ class Amendment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.tender}: {self.reason[:50]}"
+
+    def changed_labels(self) -> list[str]:
+        """What the amendment changed, in words, for the change log ("submission deadline, lots")."""
+        words = {"lots": _("lots"), "documents_added": _("documents added"),
+                 "documents_removed": _("documents withdrawn")}  # fmt: skip
+        # In the tender's field order: jsonb keeps no key order.
+        labels = [str(f.verbose_name) for f in Tender._meta.fields if f.name in self.changes]
+        labels += [str(word) for key, word in words.items() if key in self.changes]
+        return labels

@@ -73,10 +73,14 @@
       closeAfterSelect: !multiple,
       preload: "focus",
       shouldLoad: function () { return true; },
+      // The server has searched (by the EU's label too, which the option's text may not show: "städning" finds
+      // "90910000-9 Rengöring"), so every option it sent is shown as it ranked them, not filtered again here.
+      score: function () { return function () { return 1; }; },
       load: function (query, callback) {
+        var tom = this;
         fetch(data.cpvSearch + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.json(); })
-          .then(function (json) { callback(json.results); })
+          .then(function (json) { tom.clearOptions(); callback(json.results); })
           .catch(function () { callback(); });
       },
       plugins: multiple ? { remove_button: { title: labels.comboboxRemove || "Remove" } } : {},

@@ -1,7 +1,7 @@
 """Issue 17's check in Chromium: the officer imports cn-social_24, reviews it (the imported CPV codes in the
 searchable field, a second lot) and publishes it; an ASF answers a lot; the officer awards per lot; the standstill
 end is shown, signing is refused before it ends and allowed after (the clock moved by data, never by sleeping);
-the public notice and the OCDS record agree."""
+the public notice and the OCDS record agree. And an amendment of the lots and documents as the officer makes it."""
 
 import json
 from datetime import timedelta
@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from procurement import services
 from procurement.models import Award, Submission, Tender
 from procurement.ocds.mapping import ocid_for
 from tests.browser.helpers import assert_accessible, login_as, logout
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
+from tests.procurement.factories import TenderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EXAMPLES = Path(__file__).resolve().parents[1] / "procurement" / "eforms_examples"
@@ -153,4 +155,38 @@ def test_import_publish_answer_award_per_lot_standstill_sign_and_the_record_agre
     assert contract["dateSigned"].startswith(timezone.localdate().isoformat())
     documents = {d["id"]: d["url"] for d in compiled["tender"]["documents"]}
     assert documents["notice"] == "https://ted.europa.eu/sv/notice/-/detail/76c82dad"
+    logout(page)
+
+
+def test_an_amendment_adds_a_lot_and_a_document_and_the_answer_must_be_confirmed_again(
+    page, live_server, officer, tmp_path
+):
+    asf = RepresentativeFactory(company=CompanyFactory(verified=True, name="Omsorgskraft")).user
+    tender = TenderFactory(buyer=officer.organisation, created_by=officer, published=True, title="Boenden")
+    services.submission_submit(tender=tender, company=asf.representation.company, message="Vårt anbud.",
+                               occupied=10, in_target_group=6, actor=asf)  # fmt: skip
+    leaflet = tmp_path / "karta.pdf"
+    leaflet.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    login_as(page, live_server, officer)
+    page.goto(f"{live_server.url}{reverse('procurement:tender-manage', args=[tender.pk])}")
+    page.get_by_role("link", name="Ändra", exact=True).click()
+    assert_accessible(page)
+    page.get_by_label("Delområden").fill("Säker vård\nBoende för unga *")
+    page.get_by_label("Nytt dokument: titel").fill("Karta över boendena")
+    page.get_by_label("Nytt dokument: fil").set_input_files(str(leaflet))
+    page.get_by_label("Skäl till ändringen").fill("Upphandlingen delas i två delområden.")
+    page.get_by_role("button", name="Publicera ändringen").click()
+    page.wait_for_url(f"**{reverse('procurement:tender-manage', args=[tender.pk])}")
+    assert [lot.title for lot in tender.lots.all()] == ["Säker vård", "Boende för unga"]
+    assert [d.title for d in tender.documents.all()] == ["Karta över boendena"]
+    logout(page)
+
+    # The ASF that answered is asked to confirm again, and the change log says what changed.
+    login_as(page, live_server, asf)
+    page.goto(f"{live_server.url}{reverse('procurement:tender-detail', args=[tender.pk])}")
+    main = page.get_by_role("main").inner_text()
+    assert "Upphandlingen har ändrats: bekräfta ditt anbud igen." in main
+    assert "Upphandlingen delas i två delområden. (ändrat: delområden, dokument tillagda)" in main
+    assert "Karta över boendena" in main
     logout(page)

@@ -111,6 +111,9 @@ def test_the_officer_amends_lots_question_deadline_and_documents_in_one_form(cli
     amendment = Amendment.objects.get(tender=tender)
     assert sorted(amendment.changes) == ["documents_added", "lots", "question_deadline_at"]
     assert amendment.is_substantial
+    # The public change log says what changed, in Swedish.
+    public = client.get(reverse("procurement:tender-detail", args=[tender.pk])).content.decode()
+    assert "Ett delområde till. (ändrat: sista dag för frågor, delområden, dokument tillagda)" in public
 
 
 def test_a_new_document_needs_a_title(client, officer, tender):

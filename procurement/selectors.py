@@ -278,3 +278,14 @@ def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
             award_calendar_event(award) for award in awards.order_by("awarded_on", "pk")[: window.limit]
         ]
     return events
+
+
+CPV_SEARCH_LIMIT = 20
+
+
+def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[CpvCode]:
+    """The CPV codes matching `query` (digits: codes beginning with them; words: labels with every word, ignoring
+    case and accents), the curated ones first, at most `limit` (one query); an empty query gives the curated
+    shortcut list."""
+    codes = CpvCode.objects.search(query) if query.strip() else CpvCode.objects.shortcut().order_by("code")
+    return list(codes[:limit])

@@ -135,6 +135,7 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "start_worker", "ce
 REFERENCE_DATA = [
     ("companies.migrations.0002_service_categories", "create"),
     ("procurement.migrations.0002_cpv_codes", "load"),
+    ("procurement.migrations.0008_cpv_vocabulary", "load"),
 ]
 
 

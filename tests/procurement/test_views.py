@@ -87,6 +87,7 @@ MATRIX = {
     "ocds-releases": ([], [200] * 8),
     "ocds-release": (["open"], [200] * 8),
     "ocds-record": (["ocid"], [200] * 8),
+    "cpv-search": ([], [200] * 8),
     "tenders-ics": ([], [200] * 8),
     "tender-import": ([], ["login", 200, 200, 403, 403, 403, 403, 403]),
     "tender-import-review": (["draft"], ["login", 200, 404, 403, 403, 403, 403, 403]),

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
 
 from .. import permissions, selectors, services
@@ -31,11 +33,12 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A representative's own profile and contact persons: saved at once. Removing a contact person asks for
     confirmation first (the page comes back with the names and a button that confirms)."""
     company = permissions.get_company_for_representative(request, pk)
-    form = CompanyProfileForm(request.POST or None, instance=company)
-    initial = list(company.contacts.values("name", "title", "email", "phone"))
-    contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    form = contacts = None
     removals = []
-    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+    if request.method == "POST":
+        form = CompanyProfileForm(request.POST, instance=company)
+        contacts = ContactFormSet(request.POST, initial=_contact_initial(company), prefix="contacts")
+    if form is not None and form.is_valid() and contacts.is_valid():
         removals = [
             f.initial["name"] for f in contacts if f.cleaned_data.get("DELETE") and f.initial.get("name")
         ]
@@ -47,6 +50,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "contacts": contacts,
+        "fields": _profile_fields(company, form, contacts),
         "company": company,
         "pending": _pending_change_request(company),
         "removals": removals,
@@ -54,6 +58,29 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "application": selectors.application_status(company_id=company.pk),
     }
     return render(request, "companies/company_edit.html", context)
+
+
+def _contact_initial(company: Company) -> list[dict]:
+    return list(company.contacts.values("name", "title", "email", "phone"))
+
+
+def _profile_fields(company: Company, form, contacts) -> str:
+    """The profile's fields and contact persons, rendered. A form that came back (errors, a removal to confirm)
+    renders as posted; the empty form is the same for every visit until the company's data changes, so it is
+    cached under the companies' version (every save of a company, its contact persons, municipalities or
+    services bumps it): crispy's templates per field were most of the page's time (make bench, cProfile)."""
+
+    def render_fields(form=form, contacts=contacts) -> str:
+        if form is None:
+            form = CompanyProfileForm(instance=company)
+            contacts = ContactFormSet(initial=_contact_initial(company), prefix="contacts")
+        return render_to_string(
+            "companies/includes/_company_edit_fields.html", {"form": form, "contacts": contacts}
+        )
+
+    if form is not None:
+        return render_fields()
+    return cached_fragment(("company-edit-fields", company.pk, data_versions("companies")), render_fields)
 
 
 def _profile_save(request, company, form, contacts) -> bool:

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.accounts import two_factor
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Organisation, Role
+from asfportal.accounts.services import membership_grant
 from asfportal.core import notifications
 from asfportal.core.calendars import selectors as calendar_selectors
 from asfportal.core.calendars import services as calendar_services
@@ -166,6 +167,9 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
             TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     company = Company.objects.get(name="Kafé Gemenskap ekonomisk förening")
     Representative.objects.create(user=rep, company=company)
+    rep_membership = membership_grant(
+        user=rep, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=False
+    )
     now = timezone.now()
 
     notes = {
@@ -240,6 +244,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         },
         "companies": {
             "pk": company.pk,
+            "membership_pk": rep_membership.pk,
             "unlisted_pk": unlisted.pk,
             "cr_pk": change_request.pk,
             "assessment_pk": assessment.pk,

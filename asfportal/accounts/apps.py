@@ -13,3 +13,15 @@ class AccountsConfig(AppConfig):
         from .middleware import session_clock_start
 
         user_logged_in.connect(session_clock_start, dispatch_uid="accounts.session_clock_start")
+
+        from asfportal.core.queue import bump_on_change
+
+        from .models import AccessReview, Membership, OrganisationInvitation
+
+        # The organisation administrator's queue (accounts/queue.py) reads reviews and invitations; a role
+        # granted or revoked changes who is listed.
+        def scope(instance):
+            return [f"queue:org-admin:{instance.organisation_id}"]
+
+        for model in (AccessReview, OrganisationInvitation, Membership):
+            bump_on_change(model, scope)

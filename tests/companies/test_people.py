@@ -60,7 +60,7 @@ def test_nobody_removes_their_own_last_membership(company):
     rep = _representative(company)
     _representative(company)
     reasons = services.colleague_remove_blockers(membership=Membership.objects.get(user=rep), actor=rep)
-    assert reasons and "egna sista" in reasons[0]
+    assert reasons and "eget sista" in reasons[0]
 
 
 def test_another_companys_colleague_is_not_found(client, company):

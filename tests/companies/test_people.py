@@ -27,7 +27,9 @@ def company():
 
 def test_a_new_colleague_gets_the_invitation_link_and_a_membership_when_they_accept(company):
     rep = _representative(company)
-    invitation = services.colleague_invite(company=company, email="Ny@Foretag.se", full_name="Ny Kollega", actor=rep)
+    invitation = services.colleague_invite(
+        company=company, email="Ny@Foretag.se", full_name="Ny Kollega", actor=rep
+    )
     assert isinstance(invitation, Invitation)
     user = services.invitation_accept(invitation=invitation, password="Ett-Långt-Lösenord-9")
     assert Membership.objects.current().filter(user=user, company=company).count() == 1

@@ -178,3 +178,26 @@ def test_joining_with_an_address_elsewhere_is_refused_beside_the_field(client):
     assert response.status_code == 200
     assert "formby.se" in response.content.decode()
     assert not JoinApplication.objects.exists()
+
+
+def test_the_organisation_administration_pages_are_valid_html(client, request, values, admin_user, tmp_path):
+    """Every page of the matrix, as each visitor who gets a 200, through the Nu HTML Checker (tests/test_html_valid
+    covers the role fixtures' main pages; the organisation administrator is a visitor of this matrix only)."""
+    from tests.test_html_valid import vnu_errors
+
+    folder = tmp_path / "html"
+    folder.mkdir()
+    written = 0
+    for name, (args, expected) in MATRIX.items():
+        for visitor, answer in zip(VISITORS, expected, strict=True):
+            if answer != 200 or visitor not in ("anonymous", "org_admin", "admin_user"):
+                continue
+            client.logout()
+            if visitor != "anonymous":
+                client.force_login(request.getfixturevalue(visitor))
+            response = client.get(reverse(name, args=[values[a] for a in args]))
+            assert response.status_code == 200
+            (folder / f"{visitor}-{name.replace(':', '_')}.html").write_bytes(response.content)
+            written += 1
+    assert written >= 12
+    assert vnu_errors(folder) == {}

@@ -330,3 +330,27 @@ def test_invitation_mail_reaches_the_outbox_in_swedish(org_admin):
     _invite(org_admin)
     note = Notification.objects.get(kind="accounts.organisation_invitation")
     assert "bjuder in dig" in note.body and "Inbjudan" in note.subject
+
+
+def test_a_deactivated_persons_session_is_refused_whatever_backend_loaded_them(rf, org_admin):
+    """The single sign-on backend (mozilla-django-oidc) loads a user without looking at is_active, and cache-only
+    sessions cannot be deleted: AccountActiveMiddleware signs such a session out at its next request."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+
+    from asfportal.accounts.middleware import AccountActiveMiddleware
+
+    leaver = _member(Role.COORDINATOR, org_admin.organisation)
+    User.objects.filter(pk=leaver.pk).update(is_active=False)
+    leaver.refresh_from_db()
+    request = rf.get("/oversikt/")
+    request.session = SessionStore()
+    request.session["_auth_user_id"] = str(leaver.pk)
+    request._messages = FallbackStorage(request)
+    request.user = leaver  # as a backend that ignores is_active returns it
+    response = AccountActiveMiddleware(lambda r: HttpResponse("the page"))(request)
+    assert response.status_code == 302 and response.url.startswith("/konto/logga-in/")
+    assert "_auth_user_id" not in request.session
+    request.user = org_admin
+    assert AccountActiveMiddleware(lambda r: HttpResponse("the page"))(request).status_code == 200

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A deactivated person's still-open session is refused at its next request, whatever backend signed it in.
+    "asfportal.accounts.middleware.AccountActiveMiddleware",
     # Login is the default; public pages opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -357,6 +359,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "asfportal.core.tasks.purge_form_submissions_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # 05:45 daily: this year's access review for every organisation with an administrator (made once a year,
+    # from ACCESS_REVIEW_MONTH on; the administrators are e-mailed once)
+    "open-access-reviews": {
+        "task": "asfportal.accounts.tasks.open_access_reviews_task",
+        "schedule": crontab(hour=5, minute=45),
+    },
     # 2 January 03:00: last year's annual report for every municipality, region and samordningsförbund
     "annual-reports-january": {
         "task": "policies.tasks.annual_reports_january_task",
@@ -381,6 +389,12 @@ COMPANY_ASSESSMENT_VALID_MONTHS = env.int("COMPANY_ASSESSMENT_VALID_MONTHS", def
 COMPANY_REMINDER_DAYS = env.list("COMPANY_REMINDER_DAYS", cast=int, default=[60, 14])
 # Days an invitation link for a company representative stays usable.
 COMPANY_INVITATION_DAYS = env.int("COMPANY_INVITATION_DAYS", default=7)
+
+# Organisation administration (accounts/administration.py): days an invitation to an organisation's role stays
+# usable; the month from which each year's access review is opened, and the days the administrator has for it.
+ORGANISATION_INVITATION_DAYS = env.int("ORGANISATION_INVITATION_DAYS", default=7)
+ACCESS_REVIEW_MONTH = env.int("ACCESS_REVIEW_MONTH", default=1)
+ACCESS_REVIEW_DAYS = env.int("ACCESS_REVIEW_DAYS", default=30)
 
 # Procurement. Amounts in SEK, kept in configuration because they change (domain notes §2.3): at or below the
 # direct-award limit the direct-award path is offered; above the reasons amount written reasons are required;

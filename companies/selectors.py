@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation, Role
+from asfportal.accounts.models import Membership, Organisation, Role
 from asfportal.accounts.selectors import people_with_role
 from asfportal.core.models import AuditEntry
 
@@ -270,3 +270,13 @@ def asf_figures(
         ).aggregate(assessments=Count("pk"), assessments_verified=Count("pk", filter=Q(is_verified=True)))
     )
     return figures
+
+
+def company_people(*, company_id: int):
+    """The company's current representatives with when they joined and last signed in (one query)."""
+    return (
+        Membership.objects.current()
+        .filter(company_id=company_id, role=Role.COMPANY_REPRESENTATIVE)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.models import Membership, Organisation, Role, User
+from asfportal.accounts.notifications import access_changed_notify
 from asfportal.accounts.selectors import people_with_role
-from asfportal.accounts.services import membership_grant
+from asfportal.accounts.services import membership_grant, membership_revoke
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from asfportal.core.notifications import notify
@@ -216,7 +217,84 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         expires_at=timezone.now()
     )
     audit(user, "companies.representative.activated", invitation.company)
+    # The grant behind the representative's access (accounts.Membership); activating it keeps the Representative
+    # row, which mirrors the active membership, as it is.
+    membership_grant(
+        user=user,
+        role=Role.COMPANY_REPRESENTATIVE,
+        company=invitation.company,
+        actor=invitation.invited_by,
+        activate=True,
+    )
     return user
+
+
+@transaction.atomic
+def colleague_invite(*, company: Company, email: str, full_name: str, actor: User) -> Membership | Invitation:
+    """A representative brings a colleague into the same company. Someone new gets the invitation link (as from a
+    coordinator); someone who already has an account (a consultant who keeps another ASF's profile too) gets the
+    company as one more membership at once, beside the one they act in, and is e-mailed."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    raise_if(company.invite_blockers())
+    email = User.objects.normalize_email(email).strip().lower()
+    person = User.objects.filter(email__iexact=email).first()
+    if person is None or (not person.is_active and not person.has_usable_password()):
+        return representative_invite(company=company, email=email, full_name=full_name, actor=actor)
+    if Membership.objects.current().filter(user=person, company=company).exists():
+        raise DomainError(
+            field_errors={"email": [_("%(email)s already represents the company.") % {"email": email}]}
+        )
+    if not person.is_active or person.role == Role.ADMINISTRATOR:
+        raise DomainError(
+            field_errors={"email": [_("%(email)s cannot be added. Ask an administrator.") % {"email": email}]}
+        )
+    membership = membership_grant(
+        user=person, role=Role.COMPANY_REPRESENTATIVE, company=company, actor=actor, activate=False
+    )
+    audit(actor, "companies.representative.invited_by_colleague", company, email=email)
+    access_changed_notify(
+        person=person,
+        change="granted",
+        holder_name=company.name,
+        actor=actor,
+        role=Role.COMPANY_REPRESENTATIVE.label,
+    )
+    return membership
+
+
+def colleague_remove_blockers(*, membership: Membership, actor: User) -> list[str]:
+    """May `actor` end this representative's membership of the company now, and if not, why: a company keeps at
+    least one representative, and nobody removes their own last membership (they would lock themselves out)."""
+    reasons = membership.revoke_blockers()
+    others = Membership.objects.current().filter(company_id=membership.company_id).exclude(pk=membership.pk)
+    if not others.exists():
+        reasons.append(_("The company must keep at least one representative."))
+    if membership.user_id == actor.pk and not (
+        Membership.objects.current().filter(user=actor).exclude(pk=membership.pk).exists()
+    ):
+        reasons.append(_("You cannot remove your own last membership. Ask a colleague to do it."))
+    return reasons
+
+
+@transaction.atomic
+def colleague_remove(*, membership: Membership, actor: User) -> Membership:
+    """End a representative's membership of the company (their account and other memberships stay); e-mailed."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "company")
+        .get(pk=membership.pk)
+    )
+    raise_if(colleague_remove_blockers(membership=membership, actor=actor))
+    membership_revoke(membership=membership, actor=actor)
+    audit(actor, "companies.representative.removed", membership.company, email=membership.user.email)
+    access_changed_notify(
+        person=membership.user,
+        change="revoked",
+        holder_name=membership.company.name,
+        actor=actor,
+        role=Role.COMPANY_REPRESENTATIVE.label,
+    )
+    return membership
 
 
 @transaction.atomic

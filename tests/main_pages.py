@@ -166,7 +166,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         if user is not None and two_factor.is_required(user):
             TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     company = Company.objects.get(name="Kafé Gemenskap ekonomisk förening")
-    account_services.membership_grant(
+    rep_membership = account_services.membership_grant(
         user=rep, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=True
     )
     now = timezone.now()
@@ -243,6 +243,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         },
         "companies": {
             "pk": company.pk,
+            "membership_pk": rep_membership.pk,
             "unlisted_pk": unlisted.pk,
             "cr_pk": change_request.pk,
             "assessment_pk": assessment.pk,

@@ -315,6 +315,83 @@ class World:
 
         return CpvCode.objects.get(code="90910000-9").pk
 
+    # Organisation administration (issue 16)
+    @cached_property
+    def org_admin(self):
+        return self._request.getfixturevalue("org_admin")
+
+    @cached_property
+    def org_person(self):
+        from asfportal.accounts.models import Role
+        from tests.conftest import _member
+
+        return _member(Role.COORDINATOR, self.org_admin.organisation).pk
+
+    @cached_property
+    def org_membership(self):
+        from asfportal.accounts.models import Membership
+
+        return Membership.objects.get(user_id=self.org_person).pk
+
+    def _org_invitation(self):
+        from asfportal.accounts import administration
+        from asfportal.core.models import Notification
+
+        invitation = administration.invitation_send(
+            organisation=self.org_admin.organisation, email="ny.kollega@kommun.example", full_name="Ny Kollega",
+            role="coordinator", actor=self.org_admin,
+        )  # fmt: skip
+        url = Notification.objects.get(
+            kind="accounts.organisation_invitation", object_id=str(invitation.pk)
+        ).url
+        return invitation.pk, url.rstrip("/").rsplit("/", 1)[1]
+
+    @cached_property
+    def org_invitation_and_token(self):
+        return self._org_invitation()
+
+    @cached_property
+    def org_invitation(self):
+        return self.org_invitation_and_token[0]
+
+    @cached_property
+    def org_token(self):
+        return self.org_invitation_and_token[1]
+
+    @cached_property
+    def access_review(self):
+        from asfportal.accounts.models import AccessReview
+
+        self.org_person  # noqa: B018 - someone besides the administrator on the list
+        return AccessReview.objects.create(organisation=self.org_admin.organisation, year=Y, due_on=TODAY).pk
+
+    @cached_property
+    def joinable(self):
+        from tests.accounts.factories import OrganisationFactory
+
+        return OrganisationFactory(kommun=True, name="Fuzzby kommun", website="https://fuzzby.se").pk
+
+    @cached_property
+    def join_application(self):
+        from asfportal.accounts.models import JoinApplication, Organisation
+
+        return JoinApplication.objects.create(
+            organisation=Organisation.objects.get(pk=self.joinable), administrator_name="Alva",
+            administrator_email="alva@fuzzby.se",
+        ).pk  # fmt: skip
+
+    @cached_property
+    def company_membership(self):
+        from asfportal.accounts.models import Role
+        from asfportal.accounts.services import membership_grant
+
+        company = self.rep.representation.company
+        membership_grant(user=self.rep, role=Role.COMPANY_REPRESENTATIVE, company=company)
+        colleague = RepresentativeFactory(company=CompanyFactory()).user
+        return membership_grant(
+            user=colleague, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=False
+        ).pk
+
     @cached_property
     def cafe(self):
         from companies.models import ServiceCategory
@@ -412,6 +489,12 @@ def _enrolling(world: World, client: Client, url: str) -> str:
     session = client.session
     session[PENDING_KEY_SESSION_KEY] = world.enrolling_key
     session.save()
+    return url
+
+
+def _review_open(world: World, client: Client, url: str) -> str:
+    """This year's access review, open (made on first use, outside the examples' savepoints)."""
+    world.access_review  # noqa: B018
     return url
 
 
@@ -513,12 +596,27 @@ REGISTRY: dict[str, Entry] = {
     "core:help-company": _reads("anonymous"),
     "core:help-administrator": _reads("anonymous"),
     "set_language": _action("anonymous", language="en", next="/foretag/"),
+    # organisation administration and joining (issue 16)
+    "accounts:dashboard-organisation-administrator": _reads("org_admin"),
+    "accounts:organisation-people": _reads("org_admin"),
+    "accounts:organisation-invite": Entry("org_admin", valid=lambda w: {"full_name": "Nora Ny", "email": "nora@kommun.example", "role": "coordinator"}),
+    "accounts:invitation-withdraw": _action("org_admin", "org_invitation"),
+    "accounts:organisation-person": Entry("org_admin", ("org_person",), valid=lambda w: {"role": "procurement_officer"}),
+    "accounts:person-deactivate": Entry("org_admin", ("org_person",), valid=lambda w: {"successor": w.org_admin.pk}),
+    "accounts:membership-revoke": _action("org_admin", "org_membership"),
+    "accounts:access-review": Entry("org_admin", page=False, examples=6, setup=_review_open),
+    "accounts:invitation-accept": Entry("anonymous", ("org_token",), valid=lambda w: {"password1": "Ny-Lösen-Häst-2026", "password2": "Ny-Lösen-Häst-2026"}),
+    "accounts:join-apply": Entry("anonymous", valid=lambda w: {"organisation": w.joinable, "administrator_name": "Alva Först", "administrator_email": "alva@fuzzby.se"}),
+    "accounts:join-apply-done": _reads("anonymous"),
+    "accounts:join-application-decide": Entry("admin_user", ("join_application",), valid=lambda w: {"decision": "refuse", "reason": "Ansökan är ofullständig."}),
     # companies
     "companies:company-apply": Entry("anonymous", valid=_company(applicant_name="Eva Ek", applicant_email="eva@example.se")),
     "companies:invitation-accept": Entry("anonymous", ("invitation",), valid=lambda w: {"password1": "Ny-Lösen-Häst-2026", "password2": "Ny-Lösen-Häst-2026"}),
     "companies:company-detail": _reads("anonymous", "company"),
     "companies:company-edit": Entry("rep", ("company",)),
     "companies:company-facts": Entry("rep", ("company",), valid=lambda w: {"employees_total": 12, "employees_integration": 7}),
+    "companies:company-people": Entry("rep", ("company",), valid=lambda w: {"full_name": "Kim Kollega", "email": "kim@foretag.example"}),
+    "companies:colleague-remove": _action("rep", "company", "company_membership"),
     "companies:my-company": _reads("rep"),
     "companies:registry-list": _reads("coordinator"),
     "companies:company-create": Entry("coordinator", valid=_company()),

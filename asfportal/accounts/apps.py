@@ -27,3 +27,15 @@ class AccountsConfig(AppConfig):
 
         post_save.connect(membership_changed, sender=Membership, dispatch_uid="accounts.membership_saved")
         post_delete.connect(membership_changed, sender=Membership, dispatch_uid="accounts.membership_deleted")
+
+        from asfportal.core.queue import bump_on_change
+
+        from .models import AccessReview, OrganisationInvitation
+
+        # The organisation administrator's queue (accounts/queue.py) reads reviews and invitations; a role
+        # granted or revoked changes who is listed.
+        def scope(instance):
+            return [f"queue:org-admin:{instance.organisation_id}"]
+
+        for model in (AccessReview, OrganisationInvitation, Membership):
+            bump_on_change(model, scope)

@@ -4,12 +4,21 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from asfportal.core.audit import visible_audit_entries
 from asfportal.core.cache import person_value, person_value_store
 from asfportal.core.models import AccessibilityReport, Notification, WorkerHeartbeat
 
-from .models import Membership, Organisation, Role, User
+from .models import (
+    AccessReview,
+    JoinApplication,
+    Membership,
+    Organisation,
+    OrganisationInvitation,
+    Role,
+    User,
+)
 
 
 def people_with_role(
@@ -175,3 +184,80 @@ def area_municipality_ids(*, organisation: Organisation) -> list[int]:
     if organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND:
         return list(organisation.members.filter(kind=Organisation.Kind.KOMMUN).values_list("pk", flat=True))
     return []
+
+
+# --- Organisation administration (issue 16) ----------------------------------------------------------------------
+
+
+def access_list(*, organisation_id: int, text: str = "", role: str = "") -> QuerySet:
+    """Who has access to the organisation now: one row per current role, with the person and when they last
+    signed in, for the administrator's access list (paginated by the view; two queries a page)."""
+    rows = (
+        Membership.objects.current()
+        .filter(organisation_id=organisation_id)
+        .select_related("user", "granted_by")
+        .order_by("user__full_name", "user__email", "role", "pk")
+    )
+    if text:
+        rows = rows.filter(Q(user__full_name__icontains=text) | Q(user__email__icontains=text))
+    if role:
+        rows = rows.filter(role=role)
+    return rows
+
+
+def organisation_person(*, organisation_id: int, user_id: int) -> User | None:
+    """A person who holds or held a role in the organisation (the administrator's person page), or None."""
+    return User.objects.filter(pk=user_id, memberships__organisation_id=organisation_id).distinct().first()
+
+
+def person_memberships(*, organisation_id: int, user: User) -> QuerySet:
+    return (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .select_related("granted_by", "revoked_by")
+        .order_by("revoked_at", "role", "pk")
+    )
+
+
+def pending_invitations(*, organisation_id: int) -> QuerySet:
+    return (
+        OrganisationInvitation.objects.filter(
+            organisation_id=organisation_id,
+            used_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("expires_at", "pk")
+    )
+
+
+def access_review_open(*, organisation_id: int, year: int) -> AccessReview | None:
+    return AccessReview.objects.filter(organisation_id=organisation_id, year=year).first()
+
+
+def colleagues_for_handover(*, organisation_id: int, exclude_id: int) -> QuerySet[User]:
+    """Active people with a current role in the organisation, who may take over a leaver's work."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__organisation_id=organisation_id, memberships__revoked_at__isnull=True
+        )
+        .exclude(pk=exclude_id)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def national_administration_overview(*, today) -> dict:
+    """What waits for the national administrator: applications to join, and access reviews past due (2 queries)."""
+    return {
+        "join_applications": list(
+            JoinApplication.objects.filter(status=JoinApplication.Status.PENDING)
+            .select_related("organisation")
+            .order_by("created_at", "pk")
+        ),
+        "overdue_reviews": list(
+            AccessReview.objects.filter(confirmed_at__isnull=True, due_on__lt=today)
+            .select_related("organisation")
+            .order_by("due_on", "organisation__name")
+        ),
+    }

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -154,6 +155,7 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
         Role.ADMINISTRATOR,
         "accounts/dashboard_administrator.html",
         **selectors.administrator_overview(),
+        **selectors.national_administration_overview(today=timezone.localdate()),
     )
 
 

@@ -26,6 +26,15 @@ AUDIT_LABELS = {
     "accounts.two_factor.recovery_code_used": _("Recovery code used"),
     "accounts.two_factor.recovery_codes_regenerated": _("New recovery codes made"),
     "accounts.two_factor.reset": _("Two-step verification reset"),
+    "accounts.invitation.sent": _("Colleague invited"),
+    "accounts.invitation.accepted": _("Invitation accepted"),
+    "accounts.invitation.withdrawn": _("Invitation withdrawn"),
+    "accounts.user.deactivated": _("Person deactivated (left the organisation)"),
+    "accounts.access_review.opened": _("Yearly access reviews opened"),
+    "accounts.access_review.confirmed": _("Yearly access review confirmed"),
+    "accounts.join_application.received": _("Application to join received"),
+    "accounts.join_application.approved": _("Application to join approved"),
+    "accounts.join_application.refused": _("Application to join refused"),
     # Core
     "core.accessibility_report.created": _("Accessibility problem reported"),
     "core.notification.retried": _("E-mail sent again"),
@@ -34,6 +43,8 @@ AUDIT_LABELS = {
     "core.calendar_feed.renewed": _("Calendar address renewed"),
     "core.calendar_feed.revoked": _("Calendar address turned off"),
     # Companies
+    "companies.representative.invited_by_colleague": _("Colleague invited to represent the company"),
+    "companies.representative.removed": _("Colleague removed from the company"),
     "companies.assessment.recorded": _("Criteria assessment recorded"),
     "companies.change_request.submitted": _("Change request sent"),
     "companies.change_request.approved": _("Change request approved"),
@@ -67,6 +78,7 @@ AUDIT_LABELS = {
     "procurement.tender.imported": _("Tender imported from a notice"),
     "procurement.tender.published": _("Tender published"),
     "procurement.tender.watched": _("Tender followed"),
+    "procurement.tender.watches_handed_over": _("Followed tenders handed over to a colleague"),
     # Placements
     "placements.consent.withdrawn": _("Consent withdrawn"),
     "placements.follow_up.edited": _("Follow-up changed"),

@@ -6,12 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
 
 from .. import permissions, selectors, services
 from ..forms import (
+    ColleagueInviteForm,
     CompanyFactsForm,
     CompanyProfileForm,
     ContactFormSet,
@@ -133,3 +135,44 @@ def company_facts(request: HttpRequest, pk: int) -> HttpResponse:
         "request_blockers": [] if pending else company.change_request_blockers(),
     }
     return render(request, "companies/company_facts.html", context)
+
+
+# --- Colleagues (issue 16): a company's representatives manage their own people ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def company_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The company's representatives, and the form that brings in a colleague."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = ColleagueInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.colleague_invite(company=company, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("%(email)s is invited.") % {"email": form.cleaned_data["email"]})
+            return redirect("companies:company-people", pk=company.pk)
+    context = {"company": company, "form": form, "people": selectors.company_people(company_id=company.pk)}
+    return render(request, "companies/company_people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def colleague_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """End a colleague's membership of the company, after a confirmation page."""
+    company, membership = permissions.get_colleague_membership(request, pk, membership_pk)
+    blockers = services.colleague_remove_blockers(membership=membership, actor=request.user)
+    if request.method == "POST" and not blockers:
+        try:
+            services.colleague_remove(membership=membership, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(name)s no longer represents the company.") % {"name": membership.user}
+            )
+        if membership.user_id == request.user.pk:
+            return redirect("accounts:dashboard")
+        return redirect("companies:company-people", pk=company.pk)
+    context = {"company": company, "membership": membership, "blockers": blockers}
+    return render(request, "companies/colleague_remove.html", context)

@@ -262,6 +262,37 @@ def tender_unwatch(*, tender: Tender, user: User) -> None:
 
 
 @transaction.atomic
+def tender_watches_hand_over(
+    *, person: User, successor: User, organisation_id: int, actor: User | None
+) -> int:
+    """A leaver's follows of their organisation's unfinished tenders pass to the colleague who takes over, so the
+    questions, changes and award still reach someone (accounts administration, core/handover.py). Returns how
+    many tenders the successor now follows because of it; one audit entry for the lot."""
+    watches = Watch.objects.filter(
+        user=person, tender__buyer_id=organisation_id, tender__status__in=OPEN_FOR_HANDOVER
+    )
+    tender_ids = list(watches.values_list("tender_id", flat=True))
+    if not tender_ids:
+        return 0
+    Watch.objects.bulk_create(
+        [Watch(tender_id=pk, user=successor) for pk in tender_ids], ignore_conflicts=True
+    )
+    watches.delete()
+    audit(actor, "procurement.tender.watches_handed_over", successor, tenders=tender_ids, from_user=person.pk)
+    return len(tender_ids)
+
+
+def tender_watches_held(*, person: User, organisation_id: int) -> int:
+    return Watch.objects.filter(
+        user=person, tender__buyer_id=organisation_id, tender__status__in=OPEN_FOR_HANDOVER
+    ).count()
+
+
+# A tender still moving: its follower has something left to hear.
+OPEN_FOR_HANDOVER = (Tender.Status.DRAFT, Tender.Status.PUBLISHED, Tender.Status.CLOSED)
+
+
+@transaction.atomic
 def tenders_close_due(*, now: datetime | None = None) -> int:
     """Close every published tender whose submission deadline has passed; idempotent (run every minute by beat,
     the one schedule: a task per tender due weeks ahead would be redelivered by Redis and multiply)."""

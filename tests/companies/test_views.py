@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from asfportal.accounts.models import Role
+from asfportal.accounts.services import membership_grant
 from asfportal.core.models import Notification
 from companies import services
 from companies.models import Assessment, ChangeRequest, Company
@@ -37,6 +39,9 @@ MATRIX = {
     "company-detail-unlisted": (["unlisted_pk"], [404, 200, 200, 404, 404, 200, 200]),
     "company-edit": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
     "company-facts": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    # A company's own people (issue 16): its representatives only; another company's representative 404.
+    "company-people": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    "colleague-remove": (["pk", "membership_pk"], ["login", 403, 403, 200, 404, 403, 403]),
     "my-company": ([], ["login", 404, 404, 302, 302, 404, 404]),
     "open-data-json": ([], [200, 200, 200, 200, 200, 200, 200]),
     "open-data-csv": ([], [200, 200, 200, 200, 200, 200, 200]),
@@ -84,7 +89,12 @@ def test_every_companies_url_answers_each_visitor_as_expected(
     invitation = services.representative_invite(
         company=company, email="ny@foretag.se", full_name="Ny", actor=coordinator
     )
+    colleague = RepresentativeFactory(company=CompanyFactory()).user
+    membership = membership_grant(
+        user=colleague, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=False
+    )
     values = {
+        "membership_pk": membership.pk,
         "pk": company.pk,
         "unlisted_pk": CompanyFactory().pk,
         "cr_pk": change_request.pk,

@@ -272,6 +272,25 @@ def test_a_representative_edits_contact_details_at_once(client, rep):
     assert company.history.first().history_user == rep
 
 
+def test_the_edit_page_shows_the_saved_details_after_each_save_though_its_form_is_cached(client, rep):
+    """The empty profile form is a cached part (companies/views/representatives.py): a save must replace it."""
+    company = rep.representation.company
+    url = reverse("companies:company-edit", args=[company.pk])
+    client.force_login(rep)
+    assert "019-11 11 11" not in client.get(url).content.decode()  # rendered and cached
+    response = client.post(
+        url,
+        {"name": company.name, "phone": "019-11 11 11", "work_training_places": 2, "contacts-TOTAL_FORMS": 1,
+         "contacts-INITIAL_FORMS": 0, "contacts-0-name": "Per Ek", "contacts-0-email": "per@kafe.se"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'value="019-11 11 11"' in page and 'value="Per Ek"' in page
+    # A change made elsewhere replaces it too (every delete bumps the companies' version).
+    company.contacts.all().delete()
+    assert 'value="Per Ek"' not in client.get(url).content.decode()
+
+
 def test_a_coordinator_assesses_with_evidence_and_the_company_is_listed(client, coordinator):
     company = CompanyFactory(name="Tvätteriet")
     client.force_login(coordinator)

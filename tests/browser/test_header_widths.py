@@ -5,7 +5,7 @@ were cut off at 1280/1366 px, and below 992 px the menu was a toggle that needed
 import pytest
 from django.urls import reverse
 
-from tests.browser.helpers import login
+from tests.browser.helpers import failures_of, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,17 +27,6 @@ def _assert_on_screen(page, width: int) -> None:
         assert box["x"] + box["width"] <= width, f"menu link {link.inner_text()} off-screen at {width} px"
 
 
-def _failures(check, cases) -> list[str]:
-    """Run `check` for every case and collect each case's failure, so one test still reports every failing case."""
-    failures = []
-    for case in cases:
-        try:
-            check(case)
-        except AssertionError as error:
-            failures.append(f"{case}: {error}")
-    return failures
-
-
 def test_a_coordinator_sees_their_name_log_out_and_every_menu_link_at_common_widths(
     page, live_server, coordinator
 ):
@@ -52,7 +41,7 @@ def test_a_coordinator_sees_their_name_log_out_and_every_menu_link_at_common_wid
         _assert_on_screen(page, width)
         assert page.locator("#main-menu a", has_text="Deltagare").is_visible()
 
-    failures = _failures(at, WIDTHS)
+    failures = failures_of(at, WIDTHS)
     assert failures == [], "\n".join(failures)
 
 
@@ -152,5 +141,5 @@ def test_without_javascript_at_320_px_every_menu_link_of_every_role_is_reachable
         finally:
             context.close()
 
-    failures = _failures(reachable, list(users))
+    failures = failures_of(reachable, list(users))
     assert failures == [], "\n".join(failures)

@@ -57,3 +57,15 @@ def login_as(page, live_server, user) -> None:
 def logout(page) -> None:
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state()
+
+
+def failures_of(check, cases) -> list[str]:
+    """Run `check` for every case and collect each case's failure: one test that signs in once for several widths,
+    roles or pages still reports every failing case, not only the first."""
+    failures = []
+    for case in cases:
+        try:
+            check(case)
+        except AssertionError as error:
+            failures.append(f"{case}: {error}")
+    return failures

@@ -68,7 +68,9 @@ class CpvSearchInput(forms.TextInput):
         shown = [v.strip() for v in (context["widget"]["value"] or "").split(",") if v.strip()]
         # The chosen codes with their labels, as Tom Select's items (its `data-data` attribute): one query.
         full = {v: _full_code(v) for v in shown}
-        labels = {c.code: c.display_label for c in CpvCode.objects.filter(code__in=set(full.values()))}
+        # Only well-formed codes are looked up: whatever else was typed (a NUL byte, letters) is shown back as is.
+        wanted = {code for code in full.values() if code}
+        labels = {c.code: c.display_label for c in CpvCode.objects.filter(code__in=wanted)}
         items = [{self.value_field: v, "text": f"{v} {labels.get(full[v], '')}".strip()} for v in shown]
         context["widget"]["attrs"]["data-data"] = json.dumps(items, ensure_ascii=False)
         return context
@@ -85,10 +87,10 @@ class CpvSearchInput(forms.TextInput):
 
 
 def _full_code(value: str) -> str:
-    # The code a typed value or prefix stands for: 9091 is 90910000-9, 90910000-9 itself.
+    # The code a typed value or prefix stands for (9091 is 90910000-9, 90910000-9 itself); "" for no code at all.
     match = re.match(r"\s*(\d{1,8})", value)
     digits = match.group(1).ljust(8, "0") if match else ""
-    return f"{digits}-{cpv_check_digit(digits)}" if digits else value
+    return f"{digits}-{cpv_check_digit(digits)}" if digits else ""
 
 
 class CpvCodesField(forms.ModelMultipleChoiceField):

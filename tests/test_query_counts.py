@@ -51,7 +51,8 @@ def _capacity(rows, coordinator):
 # page's header lists the person's memberships (the switcher): one query with the cache empty, as here, none once
 # it is cached with the person's header figures.
 PAGES = [
-    ("procurement:tender-list", None, _tenders, 8),
+    # 7 since the CPV filter became a search field (issue 17): the 9,454 codes are no longer read for a <select>.
+    ("procurement:tender-list", None, _tenders, 7),
     # the directory's filters add two lists of choices (municipalities, services)
     ("companies:registry-list", "coordinator", _registry, 10),
     # the company filter's choices: the companies the organisation placed at

@@ -278,3 +278,29 @@ def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
             award_calendar_event(award) for award in awards.order_by("awarded_on", "pk")[: window.limit]
         ]
     return events
+
+
+def tender_api_list(*, status: str = "") -> QuerySet[Tender]:
+    """Public tenders for the API (open, awarded, or every public one), with lots and awards (6 queries)."""
+    tenders = tender_list(open_only=status == "open")
+    if status == "awarded":
+        tenders = tenders.filter(status=Tender.Status.AWARDED)
+    return tenders.prefetch_related(
+        "lots", Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk"))
+    )
+
+
+def own_tenders_api(*, organisation_id: int) -> QuerySet[Tender]:
+    """The organisation's own tenders, drafts included, with lots, awards and every question (7 queries)."""
+    return (
+        Tender.objects.filter(buyer_id=organisation_id)
+        .select_related("buyer")
+        .prefetch_related(
+            Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
+            Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
+            "lots",
+            Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk")),
+            Prefetch("questions", queryset=Question.objects.order_by("created_at", "pk")),
+        )
+        .order_by("-pk")
+    )

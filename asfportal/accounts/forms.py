@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from asfportal.core.forms import submit_helper
 
+from .models import ApiToken
+
 
 class EmailLoginForm(AuthenticationForm):
     error_messages = {
@@ -79,3 +81,25 @@ class TwoFactorSetupForm(TwoFactorCodeForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class ApiTokenForm(forms.Form):
+    """A new API key: its name and what it may do (the shape only; the service checks the rest)."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("The system that will use the key, for example Treserva.")
+    )
+    scope = forms.ChoiceField(
+        label=_("What the key may do"),
+        choices=[
+            (ApiToken.Scope.READ, _("Read only (open data, and the organisation's own tenders)")),
+            (ApiToken.Scope.TENDERS, _("Tenders: write drafts, publish, answer questions, record awards")),
+            (ApiToken.Scope.STEERING, _("Steering: record activity progress and indicator values")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ApiToken.Scope.READ,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Create key"))

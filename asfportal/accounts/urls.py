@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_api_tokens
 
 app_name = "accounts"
 
@@ -22,4 +22,10 @@ urlpatterns = [
     path("oversikt/foretag/", views.dashboard_company, name="dashboard-company"),
     path("oversikt/introduktion/dolj/", views.introduction_dismiss, name="introduction-dismiss"),
     path("oversikt/administrator/", views.dashboard_administrator, name="dashboard-administrator"),
+    path("konto/organisation/api-nycklar/", views_api_tokens.api_token_list, name="api-token-list"),
+    path(
+        "konto/organisation/api-nycklar/<int:pk>/aterkalla/",
+        views_api_tokens.api_token_revoke,
+        name="api-token-revoke",
+    ),
 ]

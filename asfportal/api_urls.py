@@ -5,11 +5,11 @@ session (LoginRequiredMiddleware): the API authenticates by organisation key alo
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from asfportal.core.api.views import api_docs
+from asfportal.core.api.views import api_docs, api_not_found
 from companies import api as companies_api
 from policies import api as policies_api
 from procurement import api as procurement_api
@@ -35,6 +35,7 @@ urlpatterns = [
     path("own/indicators/<int:pk>/values/", policies_api.IndicatorValue.as_view(), name="indicator-value"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
+    re_path(r"^(?P<rest>.*)$", api_not_found, name="not-found"),
 ]
 # Every API view is public to the login middleware: the key, not a session, decides.
 for pattern in urlpatterns:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _draft_body(**extra):
     deadline = timezone.now() + timedelta(days=40)
-    return {"title": "Städning av skolor", "description": "Tre skolor.", "legal_basis": "reserved_4_18_1",
+    return {"title": "Städning av skolor", "description": "Tre skolor.", "legal_basis": Tender.LegalBasis.RESERVED_4_18_1.value,
             "procurement_id": "API-2026-1", "cpv_codes": ["90910000-9"], "estimated_value": "900000",
             "submission_deadline_at": deadline.isoformat(), "lots": [{"title": "Skola A", "is_reserved": True}],
             **extra}  # fmt: skip
@@ -207,8 +207,12 @@ def test_awarding_after_the_deadline_is_audited_as_on_the_page(api, tenders_key,
     from procurement.models import Submission
 
     tender = TenderFactory(buyer=municipality, published=True)
-    company = CompanyFactory()
-    Submission.objects.create(tender=tender, company=company, message="Vi svarar.", submitted_at=timezone.now())
+    from tests.companies.factories import RepresentativeFactory
+
+    representative = RepresentativeFactory()
+    company = representative.company
+    Submission.objects.create(tender=tender, company=company, submitted_by=representative.user,
+                              message="Vi svarar.", submitted_at=timezone.now())  # fmt: skip
     Tender.objects.filter(pk=tender.pk).update(submission_deadline_at=timezone.now() - timedelta(hours=1),
                                                status=Tender.Status.CLOSED)  # fmt: skip
     body = {"awarded_on": timezone.localdate().isoformat(), "awards": [{"company": company.pk, "value": "100000"}]}
@@ -246,7 +250,7 @@ def test_an_indicator_value_is_recorded_and_audited_and_a_bad_year_is_named(api,
 def test_only_verified_companies_are_listed_and_filtered_as_in_the_directory(api, municipality):
     from companies.models import Company
 
-    listed = CompanyFactory(verified=True, legal_form=Company.LegalForm.AB)
+    listed = CompanyFactory(verified=True, legal_form=Company.LegalForm.EKONOMISK_FORENING)
     CompanyFactory()  # under assessment: never public
     response = api().get("/api/v1/companies/")
     assert response.status_code == 200

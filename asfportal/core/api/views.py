@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
@@ -16,7 +17,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.views import APIView
 from django.utils.cache import get_conditional_response
 
-from .errors import ErrorSerializer
+from .errors import ErrorSerializer, error_body
 
 ERROR_CODES = {
     "400": _("The request is not valid (each field named)."),
@@ -119,3 +120,10 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 }
             )
     return render(request, "core/api_docs.html", {"operations": operations, "info": schema["info"]})
+
+
+@csrf_exempt  # no session and no cookie: nothing to forge
+@login_not_required
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/v1/ (an id that is not a number, say): the JSON 404, never the HTML page."""
+    return JsonResponse(error_body("not_found"), status=404)

@@ -4,7 +4,6 @@ Here and not in asfportal.core, because the core imports no app. Every view is r
 session (LoginRequiredMiddleware): the API authenticates by organisation key alone.
 """
 
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
@@ -31,7 +30,9 @@ urlpatterns = [
     path("own/tenders/<int:pk>/publish/", procurement_api.TenderPublish.as_view(), name="tender-publish"),
     path("own/tenders/<int:pk>/award/", procurement_api.TenderAward.as_view(), name="tender-award"),
     path("own/questions/<int:pk>/answer/", procurement_api.QuestionAnswer.as_view(), name="question-answer"),
-    path("own/activities/<int:pk>/progress/", policies_api.ActivityProgress.as_view(), name="activity-progress"),
+    path(
+        "own/activities/<int:pk>/progress/", policies_api.ActivityProgress.as_view(), name="activity-progress"
+    ),
     path("own/indicators/<int:pk>/values/", policies_api.IndicatorValue.as_view(), name="indicator-value"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),

@@ -65,7 +65,9 @@ class CompanyFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Verified companies", parameters=[CompanyFilterSerializer], tags=["companies"]),
+    list=extend_schema(
+        summary="Verified companies", parameters=[CompanyFilterSerializer], tags=["companies"]
+    ),
     retrieve=extend_schema(summary="A verified company", tags=["companies"]),
 )
 class CompanyViewSet(ReadViewSet):

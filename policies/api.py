@@ -42,7 +42,16 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Policy
-        fields = ["id", "organisation", "title", "adopted_by", "adopted_on", "review_on", "text", "updated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "title",
+            "adopted_by",
+            "adopted_on",
+            "review_on",
+            "text",
+            "updated_at",
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -92,7 +101,9 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_percent(self, plan: ActionPlan) -> int:
         return self._summary(plan)[0]
 
-    @extend_schema_field(serializers.ChoiceField(choices=["on_track", "at_risk", "late", "postponed", "cancelled"]))
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["on_track", "at_risk", "late", "postponed", "cancelled"])
+    )
     def get_signal(self, plan: ActionPlan) -> str:
         return self._summary(plan)[1]
 
@@ -202,5 +213,3 @@ class IndicatorValue(SteeringWrite):
                 actor=request.user)  # fmt: skip
         indicator.refresh_from_db()
         return Response(IndicatorSerializer(indicator).data)
-
-

@@ -90,7 +90,9 @@ def organisations_with_contacts():
     """Active organisations with their ASF contact persons (2 queries with a page count)."""
     return (
         Organisation.objects.filter(is_active=True)
-        .prefetch_related(Prefetch("asf_contacts", queryset=ContactPerson.objects.order_by("responsibility", "name")))
+        .prefetch_related(
+            Prefetch("asf_contacts", queryset=ContactPerson.objects.order_by("responsibility", "name"))
+        )
         .order_by("name", "pk")
     )
 

@@ -92,7 +92,9 @@ class TenderFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Open and awarded tenders", parameters=[TenderFilterSerializer], tags=["tenders"]),
+    list=extend_schema(
+        summary="Open and awarded tenders", parameters=[TenderFilterSerializer], tags=["tenders"]
+    ),
     retrieve=extend_schema(summary="A public tender", tags=["tenders"]),
 )
 class TenderViewSet(ReadViewSet):
@@ -169,7 +171,9 @@ class TenderWrite(ApiView):
     required_scope = ApiToken.Scope.TENDERS
 
     def own(self, tender: Tender, code=status.HTTP_200_OK) -> Response:
-        tender = selectors.own_tenders_api(organisation_id=self.request.auth.organisation_id).get(pk=tender.pk)
+        tender = selectors.own_tenders_api(organisation_id=self.request.auth.organisation_id).get(
+            pk=tender.pk
+        )
         return Response(OwnTenderSerializer(tender).data, status=code)
 
 
@@ -240,4 +244,3 @@ class TenderAward(TenderWrite):
         perform(services.tender_award, tender=tender, awards=awards, actor=request.user,
                 sent_electronically=data["sent_electronically"])  # fmt: skip
         return self.own(tender)
-

@@ -297,7 +297,9 @@ def own_tenders_api(*, organisation_id: int) -> QuerySet[Tender]:
         .select_related("buyer")
         .prefetch_related(
             Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
-            Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
+            Prefetch(
+                "municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")
+            ),
             "lots",
             Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk")),
             Prefetch("questions", queryset=Question.objects.order_by("created_at", "pk")),

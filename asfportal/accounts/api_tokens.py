@@ -39,7 +39,9 @@ def api_token_create(*, organisation: Organisation, name: str, scope: str, actor
     answer. The token's actor (the inactive user its writes are made as) is made with it."""
     name = name.strip()
     if not name:
-        raise DomainError(field_errors={"name": [_("Give the key a name, for example the system that uses it.")]})
+        raise DomainError(
+            field_errors={"name": [_("Give the key a name, for example the system that uses it.")]}
+        )
     if scope not in ApiToken.Scope.values:
         raise DomainError(field_errors={"scope": [_("Choose what the key may do.")]})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)

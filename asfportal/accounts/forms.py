@@ -87,7 +87,9 @@ class ApiTokenForm(forms.Form):
     """A new API key: its name and what it may do (the shape only; the service checks the rest)."""
 
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("The system that will use the key, for example Treserva.")
+        label=_("Name"),
+        max_length=100,
+        help_text=_("The system that will use the key, for example Treserva."),
     )
     scope = forms.ChoiceField(
         label=_("What the key may do"),

@@ -35,7 +35,9 @@ def api_token_list(request: HttpRequest) -> HttpResponse:
         else:
             form = ApiTokenForm()
     tokens = api_tokens.api_tokens_of(organisation_id=organisation_id)
-    return render(request, "accounts/api_tokens/token_list.html", {"form": form, "tokens": tokens, "new": new})
+    return render(
+        request, "accounts/api_tokens/token_list.html", {"form": form, "tokens": tokens, "new": new}
+    )
 
 
 @require_POST

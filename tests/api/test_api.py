@@ -10,7 +10,6 @@ from django.utils import timezone
 from asfportal.accounts import api_tokens
 from asfportal.core.models import AuditEntry
 from policies.models import Indicator
-from procurement import services as procurement_services
 from procurement.models import Question, Tender
 from tests.api.conftest import make_key
 from tests.companies.factories import CompanyFactory
@@ -42,12 +41,16 @@ def test_a_key_is_stored_hashed_and_its_secret_is_given_once(municipality, organ
     new = make_key(municipality, "read", organisation_admin)
     assert new.secret.startswith("asf_") and new.secret not in new.token.secret_hash
     assert new.token.secret_hash == api_tokens.secret_hash(new.secret)
-    assert AuditEntry.objects.filter(action="accounts.api_token.created", object_id=str(new.token.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="accounts.api_token.created", object_id=str(new.token.pk)
+    ).exists()
 
 
 def test_a_key_without_a_name_is_refused_on_its_field(municipality, organisation_admin):
     with pytest.raises(Exception) as error:
-        api_tokens.api_token_create(organisation=municipality, name=" ", scope="read", actor=organisation_admin)
+        api_tokens.api_token_create(
+            organisation=municipality, name=" ", scope="read", actor=organisation_admin
+        )
     assert "name" in error.value.field_errors
 
 
@@ -122,11 +125,17 @@ def test_a_steering_key_cannot_record_another_organisations_progress(api, outsid
 # --- Writes: the page's refusal for bad input, the page's audit entry for good input --------------------------
 
 
-def test_creating_a_draft_is_audited_as_on_the_page_and_the_token_is_the_actor(api, tenders_key, municipality):
+def test_creating_a_draft_is_audited_as_on_the_page_and_the_token_is_the_actor(
+    api, tenders_key, municipality
+):
     response = api(tenders_key).post("/api/v1/own/drafts/", _draft_body(), format="json")
     assert response.status_code == 201, response.json()
     tender = Tender.objects.get()
-    assert (tender.buyer, tender.status, response.json()["lots"][0]["title"]) == (municipality, "draft", "Skola A")
+    assert (tender.buyer, tender.status, response.json()["lots"][0]["title"]) == (
+        municipality,
+        "draft",
+        "Skola A",
+    )
     entry = AuditEntry.objects.get(action="procurement.tender.draft_saved")
     assert entry.actor == tenders_key.token.actor and entry.object_id == str(tender.pk)
 
@@ -199,7 +208,9 @@ def test_awarding_before_the_deadline_is_refused_with_the_pages_reasons(api, ten
             "awards": [{"company": CompanyFactory().pk, "value": "100000"}]}  # fmt: skip
     response = api(tenders_key).post(f"/api/v1/own/tenders/{tender.pk}/award/", body, format="json")
     assert response.status_code == 422
-    assert response.json()["message"]["sv"] == " ".join(str(r) for r in tender.award_blockers(at=timezone.now()))
+    assert response.json()["message"]["sv"] == " ".join(
+        str(r) for r in tender.award_blockers(at=timezone.now())
+    )
     assert not tender.awards.exists()
 
 
@@ -215,7 +226,10 @@ def test_awarding_after_the_deadline_is_audited_as_on_the_page(api, tenders_key,
                               message="Vi svarar.", submitted_at=timezone.now())  # fmt: skip
     Tender.objects.filter(pk=tender.pk).update(submission_deadline_at=timezone.now() - timedelta(hours=1),
                                                status=Tender.Status.CLOSED)  # fmt: skip
-    body = {"awarded_on": timezone.localdate().isoformat(), "awards": [{"company": company.pk, "value": "100000"}]}
+    body = {
+        "awarded_on": timezone.localdate().isoformat(),
+        "awards": [{"company": company.pk, "value": "100000"}],
+    }
     response = api(tenders_key).post(f"/api/v1/own/tenders/{tender.pk}/award/", body, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["awards"][0]["company"]["id"] == company.pk
@@ -223,7 +237,9 @@ def test_awarding_after_the_deadline_is_audited_as_on_the_page(api, tenders_key,
     assert entry.actor == tenders_key.token.actor and entry.data["companies"] == [company.pk]
 
 
-def test_progress_is_recorded_and_audited_and_an_empty_note_is_refused_on_its_field(api, steering_key, activity):
+def test_progress_is_recorded_and_audited_and_an_empty_note_is_refused_on_its_field(
+    api, steering_key, activity
+):
     url = f"/api/v1/own/activities/{activity.pk}/progress/"
     refused = api(steering_key).post(url, {"text": " ", "progress": 40}, format="json")
     assert refused.status_code == 422 and "text" in refused.json()["fields"]

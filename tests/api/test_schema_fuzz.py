@@ -8,13 +8,13 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from policies.models import Indicator
 from tests.api.conftest import make_key
@@ -46,7 +46,10 @@ def api_schema(db, _connection_kept, settings, municipality, organisation_admin,
 
 @pytest.fixture
 def keys(municipality, organisation_admin):
-    return {scope: make_key(municipality, scope, organisation_admin).secret for scope in ("read", "tenders", "steering")}
+    return {
+        scope: make_key(municipality, scope, organisation_admin).secret
+        for scope in ("read", "tenders", "steering")
+    }
 
 
 def _scope(case) -> str:
@@ -68,6 +71,8 @@ def test_every_operation_answers_within_its_schema_and_never_with_a_server_error
             @settings(max_examples=4, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))  # fmt: skip
             def run(case):
-                case.call_and_validate(headers={"Authorization": f"Bearer {keys[_scope(case)]}"}, checks=CHECKS)
+                case.call_and_validate(
+                    headers={"Authorization": f"Bearer {keys[_scope(case)]}"}, checks=CHECKS
+                )
 
             run()

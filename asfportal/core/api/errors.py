@@ -160,7 +160,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApiRuleError):
         body = error_body(exc.code, message=exc.message, fields=exc.fields)
     elif isinstance(exc, exceptions.ValidationError):
-        fields = {field: {lang: texts for lang in LANGUAGES} for field, texts in _flatten(exc.detail).items()}
+        fields = {field: dict.fromkeys(LANGUAGES, texts) for field, texts in _flatten(exc.detail).items()}
         body = error_body("validation_error", fields=fields)
     else:
         body = error_body(next((c for k, c in CODES.items() if isinstance(exc, k)), "error"))

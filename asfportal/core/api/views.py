@@ -8,14 +8,14 @@ import hashlib
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.views import APIView
-from django.utils.cache import get_conditional_response
 
 from .errors import ErrorSerializer, error_body
 

@@ -34,7 +34,7 @@ def tender_list(
         tenders = tenders.filter(municipalities=municipality)
     return tenders.prefetch_related(
         Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
-        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
     ).order_by("submission_deadline_at", "pk")
 
 

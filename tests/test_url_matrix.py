@@ -83,6 +83,8 @@ CORE_AND_ACCOUNTS = {
     "accounts:dashboard-administrator": ([], ["login", 403, 403, 403, 403, 200]),
     "accounts:introduction-dismiss": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "set_language": ([], [302, 302, 302, 302, 302, 302]),
+    # The API's documentation page, linked from the footer.
+    "api:docs": ([], [200, 200, 200, 200, 200, 200]),
     # An organisation administrator's page only (tests/api/test_token_pages.py checks that role's answers).
     "accounts:api-token-list": ([], ["login", 403, 403, 403, 403, 403]),
     "accounts:api-token-revoke": (["api_token"], ["login", 405, 405, 405, 405, 405]),  # POST only
@@ -105,7 +107,7 @@ API_URL_NAMES = {
     "api:organisation-detail", "api:policy-list", "api:policy-detail", "api:plan-list", "api:plan-detail",
     "api:own-tender-list", "api:own-tender-detail", "api:draft-create", "api:draft-update", "api:tender-publish",
     "api:tender-award", "api:question-answer", "api:activity-progress", "api:indicator-value", "api:schema",
-    "api:docs", "api:not-found",
+    "api:not-found",
 }  # fmt: skip
 
 

@@ -484,6 +484,10 @@ REGISTRY: dict[str, Entry] = {
     "accounts:login": Entry("anonymous", valid=lambda w: {"username": w.coordinator.email, "password": PASSWORD},
                             logs=("axes.AccessAttempt", "axes.AccessFailureLog")),
     "accounts:logout": _action("coordinator"),
+    # The organisation administrator's key pages refuse anyone else before reading a field (or the key's id,
+    # for which any number serves); the keys' own input is checked in tests/api/test_token_pages.py.
+    "accounts:api-token-list": _reads("coordinator"),
+    "accounts:api-token-revoke": _reads("coordinator", "notification"),
     "accounts:password-change": Entry("coordinator", valid=lambda w: {"old_password": PASSWORD, "new_password1": "Ny-Lösen-Häst-2026", "new_password2": "Ny-Lösen-Häst-2026"}),
     "accounts:password-reset": Entry("anonymous", valid=lambda w: {"email": w.coordinator.email}),
     "accounts:password-reset-confirm": Entry("anonymous", ("uid", "reset_token"), setup=_reset_confirm,
@@ -625,6 +629,8 @@ def test_every_view_that_accepts_a_post_is_fuzzed(coordinator):
     for name, converters in _patterns():
         if name.startswith("admin:"):
             continue  # Django's admin: staff only, CSRF-protected, its forms are Django's own
+        if name.startswith("api:"):
+            continue  # the API takes JSON, not forms: Schemathesis fuzzes it (tests/api/test_schema_fuzz.py)
         found.add(name)
         if name in REGISTRY:
             continue

@@ -130,11 +130,21 @@ class LotInputSerializer(serializers.Serializer):
     is_reserved = serializers.BooleanField(default=False)
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A code looked up by value; a NUL byte is refused as an unknown code, since PostgreSQL cannot even
+    compare a text with one (the lookup would fail with a server error)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
+        return super().to_internal_value(data)
+
+
 class DraftSerializer(serializers.ModelSerializer):
     """A draft's terms, the fields of the page's form; the model's and the service's rules apply."""
 
-    cpv_codes = serializers.SlugRelatedField(many=True, slug_field="code", queryset=CpvCode.objects.all())
-    municipalities = serializers.SlugRelatedField(
+    cpv_codes = CodeField(many=True, slug_field="code", queryset=CpvCode.objects.all())
+    municipalities = CodeField(
         many=True, slug_field="code", queryset=Organisation.objects.municipalities(), required=False
     )
     lots = LotInputSerializer(many=True, required=False)

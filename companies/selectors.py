@@ -60,7 +60,7 @@ def directory_list(
         companies = companies.filter(work_training_places__gt=0)
     companies = _search(companies, text)
     return companies.prefetch_related(
-        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
         Prefetch("service_categories", queryset=ServiceCategory.objects.order_by("name")),
     ).order_by("name", "pk")
 

@@ -34,7 +34,7 @@ def tender_list(
         tenders = tenders.filter(municipalities=municipality)
     return tenders.prefetch_related(
         Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
-        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
     ).order_by("submission_deadline_at", "pk")
 
 
@@ -289,3 +289,31 @@ def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[CpvCode]:
     shortcut list."""
     codes = CpvCode.objects.search(query) if query.strip() else CpvCode.objects.shortcut().order_by("code")
     return list(codes[:limit])
+
+
+def tender_api_list(*, status: str = "") -> QuerySet[Tender]:
+    """Public tenders for the API (open, awarded, or every public one), with lots and awards (6 queries)."""
+    tenders = tender_list(open_only=status == "open")
+    if status == "awarded":
+        tenders = tenders.filter(status=Tender.Status.AWARDED)
+    return tenders.prefetch_related(
+        "lots", Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk"))
+    )
+
+
+def own_tenders_api(*, organisation_id: int) -> QuerySet[Tender]:
+    """The organisation's own tenders, drafts included, with lots, awards and every question (7 queries)."""
+    return (
+        Tender.objects.filter(buyer_id=organisation_id)
+        .select_related("buyer")
+        .prefetch_related(
+            Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
+            Prefetch(
+                "municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")
+            ),
+            "lots",
+            Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk")),
+            Prefetch("questions", queryset=Question.objects.order_by("created_at", "pk")),
+        )
+        .order_by("-pk")
+    )

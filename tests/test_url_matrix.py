@@ -87,6 +87,11 @@ CORE_AND_ACCOUNTS = {
     "accounts:introduction-dismiss": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "accounts:membership-switch": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "set_language": ([], [302, 302, 302, 302, 302, 302]),
+    # The API's documentation page, linked from the footer.
+    "api:docs": ([], [200, 200, 200, 200, 200, 200]),
+    # An organisation administrator's page only (tests/api/test_token_pages.py checks that role's answers).
+    "accounts:api-token-list": ([], ["login", 403, 403, 403, 403, 403]),
+    "accounts:api-token-revoke": (["api_token"], ["login", 405, 405, 405, 405, 405]),  # POST only
 }
 # The URLs above that answer a GET with 405, posted without data (they take no ids): marking one's own
 # notifications read, and logging out.
@@ -99,7 +104,17 @@ CORE_POST_ONLY = {
     "accounts:introduction-dismiss": ([], ["login", 302, 302, 302, 302, 302]),
     # Without a membership id there is none of one's own to switch to.
     "accounts:membership-switch": ([], ["login", 404, 404, 404, 404, 404]),
+    # Only an organisation administrator revokes the organisation's keys.
+    "accounts:api-token-revoke": ([1], ["login", 403, 403, 403, 403, 403]),
 }
+# The API's URLs answer for a key, not a session: tests/api/test_api.py checks them per key and scope.
+API_URL_NAMES = {
+    "api:company-list", "api:company-detail", "api:tender-list", "api:tender-detail", "api:organisation-list",
+    "api:organisation-detail", "api:policy-list", "api:policy-detail", "api:plan-list", "api:plan-detail",
+    "api:own-tender-list", "api:own-tender-detail", "api:draft-create", "api:draft-update", "api:tender-publish",
+    "api:tender-award", "api:question-answer", "api:activity-progress", "api:indicator-value", "api:schema",
+    "api:not-found",
+}  # fmt: skip
 
 
 def _patterns(resolver=None, namespace=""):
@@ -167,7 +182,7 @@ def test_every_url_that_refuses_a_get_is_posted_by_every_visitor(matrix, post_on
 def test_every_url_pattern_has_an_expected_answer_for_every_role():
     # Organisation administration's matrix (tests/accounts/test_views_administration.py) adds the organisation
     # administrator and another organisation's administrator as visitors.
-    covered = set(CORE_AND_ACCOUNTS) | set(ORGANISATION_ADMINISTRATION)
+    covered = set(CORE_AND_ACCOUNTS) | set(ORGANISATION_ADMINISTRATION) | API_URL_NAMES
     for namespace, matrix in (("companies", COMPANIES), ("procurement", PROCUREMENT), ("placements", PLACEMENTS),
                               ("policies", POLICIES), ("policies", REPORTS)):  # fmt: skip
         covered |= {f"{namespace}:{name}" for name in matrix}
@@ -187,7 +202,7 @@ def test_core_and_account_pages_answer_each_visitor_as_expected(
     )
     feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
     values = {"notification": note.pk, "uid": "MQ", "token": "set-password",
-              "calendar_token": calendar_selectors.feed_token(feed)}  # fmt: skip
+              "calendar_token": calendar_selectors.feed_token(feed), "api_token": 1}  # fmt: skip
     args, expected = CORE_AND_ACCOUNTS[name]
     url = reverse(name, args=[values[a] for a in args])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from asfportal.core.forms import submit_helper
 from asfportal.core.widgets import NameChoiceField
 
-from .models import ORGANISATION_MEMBERSHIP_ROLES, Organisation
+from .models import ORGANISATION_MEMBERSHIP_ROLES, ApiToken, Organisation
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -223,3 +223,27 @@ class JoinRefuseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Refuse the application"), css_id="submit-refuse")
         self.helper.form_tag = False  # inside the page's form, beside its decision field
+
+
+class ApiTokenForm(forms.Form):
+    """A new API key: its name and what it may do (the shape only; the service checks the rest)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("The system that will use the key, for example Treserva."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What the key may do"),
+        choices=[
+            (ApiToken.Scope.READ, _("Read only (open data, and the organisation's own tenders)")),
+            (ApiToken.Scope.TENDERS, _("Tenders: write drafts, publish, answer questions, record awards")),
+            (ApiToken.Scope.STEERING, _("Steering: record activity progress and indicator values")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ApiToken.Scope.READ,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Create key"))

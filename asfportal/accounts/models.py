@@ -552,3 +552,76 @@ class JoinApplication(BaseModel):
         if self.status != self.Status.PENDING:
             return [_("The application has already been decided.")]
         return []
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+
+class ApiToken(BaseModel):
+    """An organisation's key for its own systems to the API (issue 19), named and scoped by its administrator.
+
+    Only the SHA-256 of the secret is kept (the secret is 256 random bits, so a slow hash adds nothing; GitHub and
+    PyPI keep their tokens the same way): the secret is shown once, when it is made. A token writes through the
+    same services as a person, as its own inactive `actor` user ("API: name"), so every audit entry, progress note
+    and draft names the token that made it; the actor can never log in and holds no membership, so no page,
+    queue or e-mail treats it as a person. No scope reaches participants or placements.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        TENDERS = "tenders", _("Tenders")
+        STEERING = "steering", _("Steering")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope)
+    # The first characters of the secret, shown in the list so a person can tell which key a system holds.
+    prefix = models.CharField(_("begins with"), max_length=12, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    actor = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_token", editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+    constraint_fields = {"api_token_unique_current_name": "name"}
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["organisation_id", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_unique_current_name",
+                violation_error_message=_("The organisation already has a key with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke_blockers(self) -> list[str]:
+        """May this token be revoked now, and if not, why."""
+        if self.revoked_at is not None:
+            return [_("The key has already been revoked.")]
+        return []
+
+    def allows(self, scope: str) -> bool:
+        """Whether the token may do what `scope` names: every token reads, writing needs its own scope."""
+        return scope == self.Scope.READ or scope == self.scope

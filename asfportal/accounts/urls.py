@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_api_tokens
 from . import views_administration as admin_views
 
 app_name = "accounts"
@@ -49,4 +49,10 @@ urlpatterns = [
     path("anslut/", admin_views.join_apply, name="join-apply"),
     path("anslut/skickad/", admin_views.join_apply_done, name="join-apply-done"),
     path("konto/anslutningar/<int:pk>/", admin_views.join_application_decide, name="join-application-decide"),
+    path("konto/organisation/api-nycklar/", views_api_tokens.api_token_list, name="api-token-list"),
+    path(
+        "konto/organisation/api-nycklar/<int:pk>/aterkalla/",
+        views_api_tokens.api_token_revoke,
+        name="api-token-revoke",
+    ),
 ]

@@ -237,7 +237,7 @@ def test_core_and_account_pages_answer_a_person_of_two_memberships_as_the_active
     )
     feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
     values = {"notification": note.pk, "uid": "MQ", "token": "set-password",
-              "calendar_token": calendar_selectors.feed_token(feed)}  # fmt: skip
+              "calendar_token": calendar_selectors.feed_token(feed), "api_token": 1}  # fmt: skip
     args, expected = CORE_AND_ACCOUNTS[name]
     plays = "anonymous" if mode == "deactivated" else column
     want = expected[VISITORS.index(plays)]

@@ -63,10 +63,14 @@ class BaseModel(models.Model):
 
 
 def _guarded_text_field(field) -> bool:
+    # A field nobody edits (editable=False) is written by the portal itself: a token's SHA-256, a generated key.
+    # No person types a personnummer into it, and a hex digest holds ten digits in a row often enough to look
+    # like one (a link's token was refused at random before this).
     return (
         isinstance(field, models.CharField | models.TextField)
         and not isinstance(field, models.EmailField | models.URLField | models.SlugField)
         and not field.choices
+        and field.editable
     )
 
 

@@ -57,3 +57,14 @@ def login_as(page, live_server, user) -> None:
 def logout(page) -> None:
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state()
+
+
+def each_menu_link(page):
+    """Every link of the header's menu as a person reaches it: the daily links as they are, then each group's
+    links after opening the group by its button (a <details>, so this works without JavaScript too). Lazy: check
+    each link as it comes, since opening the next group may close this one."""
+    yield from page.locator("#main-menu > li > a").all()
+    for group in page.locator("#main-menu details").all():
+        if not group.evaluate("details => details.open"):
+            group.locator("summary").click()
+        yield from group.locator("a").all()

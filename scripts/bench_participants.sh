@@ -11,7 +11,7 @@ export SVC_DIR=${SVC_DIR:-/tmp/asfportal-bench-participants-$$} PG_PORT=${PG_POR
 trap services_stop EXIT
 pg_start
 redis_start
-export DEBUG=on EMAIL_URL=dummymail:// CACHE_URL="redis://127.0.0.1:${REDIS_PORT}/2" CELERY_BROKER_URL=""
+export ALLOWED_HOSTS="testserver,localhost,127.0.0.1" DEBUG=on EMAIL_URL=dummymail:// CACHE_URL="redis://127.0.0.1:${REDIS_PORT}/2" CELERY_BROKER_URL=""
 PY=.venv/bin/python
 $PY manage.py migrate -v0
 $PY manage.py seed_scale --placements "${PARTICIPANTS:-150000}" --tenders 200 --answers 200 --plans 50 --activities 200

@@ -64,6 +64,12 @@ class Participant(BaseModel):
                 condition=Q(anonymised_at__isnull=True),
                 name="participant_list_idx",
             ),
+            # The participant list sorted by registration (PARTICIPANT_SORTS["registered"]).
+            models.Index(
+                fields=["organisation", "created_at"],
+                condition=Q(anonymised_at__isnull=True),
+                name="participant_registered_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

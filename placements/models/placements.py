@@ -236,6 +236,15 @@ class FollowUp(BaseModel):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "pk"]
+        indexes = [
+            # The caseload lists' "next follow-up" per row, their sort by it and the follow-up state filters
+            # (placements/selectors.py): a placement's open follow-ups by day.
+            models.Index(
+                fields=["placement", "due_on"],
+                condition=Q(held_on__isnull=True, cancelled_on__isnull=True),
+                name="follow_up_open_due_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(held_on__isnull=True) | Q(cancelled_on__isnull=True),

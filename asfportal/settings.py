@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "asfportal.core",
     "asfportal.accounts",
     "companies",
@@ -66,11 +69,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS for any origin, on /api/ only (CORS_URLS_REGEX): before CommonMiddleware, as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "asfportal.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A deactivated person's still-open session is refused at its next request, whatever backend signed it in.
+    "asfportal.accounts.middleware.AccountActiveMiddleware",
     # Login is the default; public pages opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -357,6 +364,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "asfportal.core.tasks.purge_form_submissions_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # 05:45 daily: this year's access review for every organisation with an administrator (made once a year,
+    # from ACCESS_REVIEW_MONTH on; the administrators are e-mailed once)
+    "open-access-reviews": {
+        "task": "asfportal.accounts.tasks.open_access_reviews_task",
+        "schedule": crontab(hour=5, minute=45),
+    },
     # 2 January 03:00: last year's annual report for every municipality, region and samordningsförbund
     "annual-reports-january": {
         "task": "policies.tasks.annual_reports_january_task",
@@ -381,6 +394,12 @@ COMPANY_ASSESSMENT_VALID_MONTHS = env.int("COMPANY_ASSESSMENT_VALID_MONTHS", def
 COMPANY_REMINDER_DAYS = env.list("COMPANY_REMINDER_DAYS", cast=int, default=[60, 14])
 # Days an invitation link for a company representative stays usable.
 COMPANY_INVITATION_DAYS = env.int("COMPANY_INVITATION_DAYS", default=7)
+
+# Organisation administration (accounts/administration.py): days an invitation to an organisation's role stays
+# usable; the month from which each year's access review is opened, and the days the administrator has for it.
+ORGANISATION_INVITATION_DAYS = env.int("ORGANISATION_INVITATION_DAYS", default=7)
+ACCESS_REVIEW_MONTH = env.int("ACCESS_REVIEW_MONTH", default=1)
+ACCESS_REVIEW_DAYS = env.int("ACCESS_REVIEW_DAYS", default=30)
 
 # Procurement. Amounts in SEK, kept in configuration because they change (domain notes §2.3): at or below the
 # direct-award limit the direct-award path is offered; above the reasons amount written reasons are required;
@@ -424,6 +443,46 @@ LOGGING = {
     # WeasyPrint logs every layout step at INFO; its warnings (a missing font, say) still show.
     "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
 }
+
+# The open API under /api/v1/ (issue 19; README "The API"). Organisation tokens only, never a session, so no
+# CSRF and no person's login reaches it; errors are JSON with a stable code (asfportal/core/api/errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["asfportal.accounts.api_auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["asfportal.core.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "asfportal.core.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "asfportal.core.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests a minute per client: per token when one is sent, else per IP address. DRF keeps the counts in the
+# Django cache (Redis in production and in the tests); past the limit the answer is 429 with Retry-After.
+API_RATE_LIMITS = {
+    "anonymous": env.str("API_RATE_ANONYMOUS", default="120/min"),
+    "token": env.str("API_RATE_TOKEN", default="600/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASF-portalen API",
+    "DESCRIPTION": "Open data on work-integration social enterprises, tenders and steering; organisation tokens "
+    "write their own tenders and plan progress. Errors: {code, message: {sv, en}, fields}.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "TenderStatusEnum": "procurement.models.Tender.Status",
+        "ActivityStatusEnum": "policies.models.Activity.Status",
+    },
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False  # tokens travel in the Authorization header, never a cookie
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "content-type", "if-none-match",
+                      "if-modified-since"]  # fmt: skip
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after"]
 
 # Content-Security-Policy: everything from our own origin, no inline script or style (WCAG-safe Bootstrap
 # from static/, no CDN).

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("placements.urls")),
     path("", include("policies.urls")),
+    path("api/v1/", include("asfportal.api_urls")),
     path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -18,12 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from asfportal.accounts.models import Organisation, User
+from asfportal.accounts.models import Membership, Organisation, Role, User
+from asfportal.accounts.services import membership_grant
 from asfportal.core.audit import audit
 from asfportal.core.demo import demo_seeder
 
 from . import services
-from .models import Company, ContactPerson, Representative, ServiceCategory
+from .models import Company, ContactPerson, ServiceCategory
 from .validators import org_number_from_stem
 
 COORDINATOR_EMAIL = "samordnare@orebro.example"
@@ -586,9 +587,13 @@ def _connect_representative(spec: dict[str, Any], coordinator: User) -> None:
     company = Company.objects.filter(org_number=_org_number(spec["stem"])).first()
     if user is None or company is None:
         return
-    _, created = Representative.objects.get_or_create(user=user, defaults={"company": company})
-    if created:
-        audit(coordinator, "companies.representative.connected", company, email=user.email)
+    if Membership.objects.filter(
+        user=user, role=Role.COMPANY_REPRESENTATIVE, revoked_at__isnull=True
+    ).exists():
+        return
+    # Through the membership, which writes the person's Representative row (accounts.services).
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=company, actor=coordinator)
+    audit(coordinator, "companies.representative.connected", company, email=user.email)
 
 
 @demo_seeder

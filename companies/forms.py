@@ -1,7 +1,6 @@
 """Forms of the ASF registry; they check the shape of input, the services check the rules."""
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
@@ -250,31 +249,6 @@ class InviteForm(forms.Form):
         self.helper = submit_helper(_("Send invitation"))
 
 
-class InvitationAcceptForm(forms.Form):
-    password1 = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.helper = submit_helper(_("Activate my account"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
-        elif data.get("password1"):
-            try:
-                validate_password(data["password1"], self.user)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data
-
-
 class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
@@ -321,3 +295,12 @@ ContactFormSet = forms.formset_factory(
     # A post claiming more forms is refused without building them (Django's default builds up to 1,000 more).
     absolute_max=10,
 )
+
+
+class ColleagueInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Invite the colleague"))

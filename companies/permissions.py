@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from asfportal.accounts import capabilities
-from asfportal.accounts.models import User
+from asfportal.accounts.models import Membership, Role, User
 
 from .models import Assessment, ChangeRequest, Company
 
@@ -65,3 +65,15 @@ def get_assessment_for_evidence(request: HttpRequest, pk: int) -> Assessment:
             raise Http404
         raise PermissionDenied
     return assessment
+
+
+def get_colleague_membership(request: HttpRequest, pk: int, membership_pk: int):
+    """A current representative's membership of the visitor's own company; any other: 404."""
+    company = get_company_for_representative(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.current().select_related("user"),
+        pk=membership_pk,
+        company=company,
+        role=Role.COMPANY_REPRESENTATIVE,
+    )
+    return company, membership

@@ -7,29 +7,36 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from asfportal.accounts.models import Role
+from asfportal.accounts.selectors import people_with_role_by_holder
 from asfportal.core.reminders import Reminder, reminder_rule
 
-from .models import Assessment, Company, Representative
+from .models import Assessment, Company
 
 # Lapsed companies are reminded about for this many days after their assessment ran out, no longer.
 LAPSE_REMINDER_WINDOW_DAYS = 30
 
 
-def _recipients(company: Company) -> list:
-    people = [rep.user for rep in company.active_representatives]
+def _recipients(company: Company, representatives: dict) -> list:
+    people = list(representatives.get(company.pk, []))
     latest = company.latest_assessments[0] if company.latest_assessments else None
     if latest is not None and latest.assessed_by.is_active:
         people.append(latest.assessed_by)
     return people
 
 
-def _with_recipients(companies):
+def _with_recipients(companies) -> tuple[list[Company], dict]:
+    """The companies with their latest assessments, and each one's representatives (through the memberships:
+    a representative acting for another of their companies just now is reminded too)."""
+    companies = list(_with_assessments(companies))
+    representatives = people_with_role_by_holder(
+        Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk for company in companies]
+    )
+    return companies, representatives
+
+
+def _with_assessments(companies):
     return companies.prefetch_related(
-        Prefetch(
-            "representatives",
-            queryset=Representative.objects.select_related("user").filter(user__is_active=True),
-            to_attr="active_representatives",
-        ),
         Prefetch(
             "assessments",
             queryset=Assessment.objects.select_related("assessed_by").order_by("-assessed_on", "-pk"),
@@ -42,7 +49,7 @@ def _with_recipients(companies):
 def assessments_expiring(today: date) -> Iterable[Reminder]:
     """60 and 14 days (COMPANY_REMINDER_DAYS) before an assessment runs out; each threshold once, even if late."""
     longest = max(settings.COMPANY_REMINDER_DAYS, default=0)
-    companies = _with_recipients(
+    companies, representatives = _with_recipients(
         Company.objects.filter(
             status=Company.Status.VERIFIED,
             verified_until__gte=today,
@@ -54,7 +61,7 @@ def assessments_expiring(today: date) -> Iterable[Reminder]:
             due = company.verified_until - timedelta(days=days)
             if due > today:
                 continue
-            for person in _recipients(company):
+            for person in _recipients(company, representatives):
                 yield Reminder(
                     recipient=person,
                     kind="companies.assessment_expiring",
@@ -67,7 +74,7 @@ def assessments_expiring(today: date) -> Iterable[Reminder]:
 
 @reminder_rule
 def assessments_lapsed(today: date) -> Iterable[Reminder]:
-    companies = _with_recipients(
+    companies, representatives = _with_recipients(
         Company.objects.filter(
             status__in=[Company.Status.VERIFIED, Company.Status.LAPSED],
             verified_until__lt=today,
@@ -75,7 +82,7 @@ def assessments_lapsed(today: date) -> Iterable[Reminder]:
         )
     )
     for company in companies:
-        for person in _recipients(company):
+        for person in _recipients(company, representatives):
             yield Reminder(
                 recipient=person,
                 kind="companies.assessment_lapsed",

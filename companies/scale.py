@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from asfportal.accounts.models import Membership, Role
 from asfportal.core.scale import ScaleContext, bulk, scale_seeder
 
 from .models import Assessment, Company, ContactPerson, Representative, ServiceCategory, default_valid_until
@@ -109,6 +110,9 @@ def seed_companies(ctx: ScaleContext) -> str:
         for user_id, company_id in zip(ctx.representative_ids, ctx.company_ids, strict=False)
     ]
     bulk(Representative, representatives)
+    # The Representative row mirrors the person's active company membership (accounts.Membership).
+    bulk(Membership, (Membership(user_id=r.user_id, role=Role.COMPANY_REPRESENTATIVE, company_id=r.company_id)
+                      for r in representatives))  # fmt: skip
     ctx.representative_ids = ctx.representative_ids[len(representatives) :]
     return (
         f"{len(companies)} companies ({len(ctx.verified_company_ids)} verified), {len(assessments)} assessments, "

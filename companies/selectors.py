@@ -11,7 +11,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Membership, Organisation, Role
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.models import AuditEntry
 
 from .models import SEARCH_VECTOR, Assessment, ChangeRequest, Company, ServiceCategory
@@ -59,7 +60,7 @@ def directory_list(
         companies = companies.filter(work_training_places__gt=0)
     companies = _search(companies, text)
     return companies.prefetch_related(
-        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
         Prefetch("service_categories", queryset=ServiceCategory.objects.order_by("name")),
     ).order_by("name", "pk")
 
@@ -175,7 +176,10 @@ def company_management(*, company: Company) -> dict:
             )
         ),
         "change_requests": list(company.change_requests.select_related("requested_by", "decided_by")),
-        "representatives": list(company.representatives.select_related("user")),
+        # Everyone holding the company's representative membership, whichever they act in now (invited too).
+        "representatives": list(
+            people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk], include_invited=True)
+        ),
         "history": entries,
     }
 
@@ -266,3 +270,13 @@ def asf_figures(
         ).aggregate(assessments=Count("pk"), assessments_verified=Count("pk", filter=Q(is_verified=True)))
     )
     return figures
+
+
+def company_people(*, company_id: int):
+    """The company's current representatives with when they joined and last signed in (one query)."""
+    return (
+        Membership.objects.current()
+        .filter(company_id=company_id, role=Role.COMPANY_REPRESENTATIVE)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )

@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.models import Membership, Organisation, Role, User
+from asfportal.accounts.notifications import access_changed_notify
+from asfportal.accounts.selectors import people_with_role
+from asfportal.accounts.services import membership_grant, membership_revoke
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 from asfportal.core.notifications import notify
@@ -31,7 +34,6 @@ from .models import (
     Company,
     ContactPerson,
     Invitation,
-    Representative,
     default_valid_until,
 )
 
@@ -155,7 +157,8 @@ def company_apply(
         public=True,
         user=user,
     )
-    Representative.objects.create(user=user, company=company)
+    # The applicant's membership of the company, active: it writes the person's Representative row.
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=True)
     audit(None, "companies.company.applied", company, applicant=user.email)
     _invitation_send(company=company, user=user, actor=None, kind="companies.application_received")
     return company
@@ -171,8 +174,10 @@ def representative_invite(*, company: Company, email: str, full_name: str, actor
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = _new_representative_user(email=email, full_name=full_name)
-        Representative.objects.create(user=user, company=company)
-    elif getattr(getattr(user, "representation", None), "company_id", None) != company.pk or user.is_active:
+        membership_grant(
+            user=user, role=Role.COMPANY_REPRESENTATIVE, company=company, actor=actor, activate=True
+        )
+    elif user.is_active or not _holds_company(user, company):
         raise DomainError(
             field_errors={
                 "email": [
@@ -186,6 +191,14 @@ def representative_invite(*, company: Company, email: str, full_name: str, actor
     return invitation
 
 
+def _holds_company(user: User, company: Company) -> bool:
+    return (
+        people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk], include_invited=True)
+        .filter(pk=user.pk)
+        .exists()
+    )
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Activate the invited representative with the chosen password; the link cannot be used again."""
@@ -195,13 +208,93 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
+    # Idempotent: the invitation granted it; an invitation sent before memberships existed got it from the
+    # data migration (accounts 0009), and one whose Representative row was made by hand gets it now.
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=invitation.company)
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at", "updated_at"])
     Invitation.objects.filter(user=user, used_at__isnull=True).exclude(pk=invitation.pk).update(
         expires_at=timezone.now()
     )
     audit(user, "companies.representative.activated", invitation.company)
+    # The grant behind the representative's access (accounts.Membership); activating it keeps the Representative
+    # row, which mirrors the active membership, as it is.
+    membership_grant(
+        user=user,
+        role=Role.COMPANY_REPRESENTATIVE,
+        company=invitation.company,
+        actor=invitation.invited_by,
+        activate=True,
+    )
     return user
+
+
+@transaction.atomic
+def colleague_invite(*, company: Company, email: str, full_name: str, actor: User) -> Membership | Invitation:
+    """A representative brings a colleague into the same company. Someone new gets the invitation link (as from a
+    coordinator); someone who already has an account (a consultant who keeps another ASF's profile too) gets the
+    company as one more membership at once, beside the one they act in, and is e-mailed."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    raise_if(company.invite_blockers())
+    email = User.objects.normalize_email(email).strip().lower()
+    person = User.objects.filter(email__iexact=email).first()
+    if person is None or (not person.is_active and not person.has_usable_password()):
+        return representative_invite(company=company, email=email, full_name=full_name, actor=actor)
+    if Membership.objects.current().filter(user=person, company=company).exists():
+        raise DomainError(
+            field_errors={"email": [_("%(email)s already represents the company.") % {"email": email}]}
+        )
+    if not person.is_active or person.role == Role.ADMINISTRATOR:
+        raise DomainError(
+            field_errors={"email": [_("%(email)s cannot be added. Ask an administrator.") % {"email": email}]}
+        )
+    membership = membership_grant(
+        user=person, role=Role.COMPANY_REPRESENTATIVE, company=company, actor=actor, activate=False
+    )
+    audit(actor, "companies.representative.invited_by_colleague", company, email=email)
+    access_changed_notify(
+        person=person,
+        change="granted",
+        holder_name=company.name,
+        actor=actor,
+        role=Role.COMPANY_REPRESENTATIVE.label,
+    )
+    return membership
+
+
+def colleague_remove_blockers(*, membership: Membership, actor: User) -> list[str]:
+    """May `actor` end this representative's membership of the company now, and if not, why: a company keeps at
+    least one representative, and nobody removes their own last membership (they would lock themselves out)."""
+    reasons = membership.revoke_blockers()
+    others = Membership.objects.current().filter(company_id=membership.company_id).exclude(pk=membership.pk)
+    if not others.exists():
+        reasons.append(_("The company must keep at least one representative."))
+    if membership.user_id == actor.pk and not (
+        Membership.objects.current().filter(user=actor).exclude(pk=membership.pk).exists()
+    ):
+        reasons.append(_("You cannot remove your own last membership. Ask a colleague to do it."))
+    return reasons
+
+
+@transaction.atomic
+def colleague_remove(*, membership: Membership, actor: User) -> Membership:
+    """End a representative's membership of the company (their account and other memberships stay); e-mailed."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "company")
+        .get(pk=membership.pk)
+    )
+    raise_if(colleague_remove_blockers(membership=membership, actor=actor))
+    membership_revoke(membership=membership, actor=actor)
+    audit(actor, "companies.representative.removed", membership.company, email=membership.user.email)
+    access_changed_notify(
+        person=membership.user,
+        change="revoked",
+        holder_name=membership.company.name,
+        actor=actor,
+        role=Role.COMPANY_REPRESENTATIVE.label,
+    )
+    return membership
 
 
 @transaction.atomic
@@ -376,9 +469,9 @@ def assessment_record(*, company: Company, fields: dict[str, Any], actor: User) 
         verdicts={str(number): verdict for number, verdict in assessment.verdicts()},
         status=company.status,
     )
-    for representative in company.representatives.select_related("user").filter(user__is_active=True):
+    for person in people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk]):
         notify(
-            recipient=representative.user,
+            recipient=person,
             kind="companies.assessment_recorded",
             subject_object=assessment,
             url=reverse("companies:company-detail", args=[company.pk]),
@@ -424,6 +517,4 @@ def _coordinators_for(company: Company):
     """Coordinators of the municipalities where the company operates (and of their samordningsförbund)."""
     municipality_ids = list(company.municipalities.values_list("pk", flat=True))
     forbund_ids = Organisation.objects.filter(members__in=municipality_ids).values_list("pk", flat=True)
-    return User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation_id__in=[*municipality_ids, *forbund_ids]
-    ).distinct()
+    return people_with_role(Role.COORDINATOR, organisation_ids=[*municipality_ids, *forbund_ids])

@@ -11,6 +11,12 @@ urlpatterns = [
     path("foretag/<int:pk>/", views.company_detail, name="company-detail"),
     path("foretag/<int:pk>/redigera/", views.company_edit, name="company-edit"),
     path("foretag/<int:pk>/kriterieuppgifter/", views.company_facts, name="company-facts"),
+    path("foretag/<int:pk>/kollegor/", views.company_people, name="company-people"),
+    path(
+        "foretag/<int:pk>/kollegor/<int:membership_pk>/ta-bort/",
+        views.colleague_remove,
+        name="colleague-remove",
+    ),
     path("mitt-foretag/", views.my_company, name="my-company"),
     path("open-data/companies.json", views.open_data_json, name="open-data-json"),
     path("open-data/companies.csv", views.open_data_csv, name="open-data-csv"),

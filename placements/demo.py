@@ -17,10 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from asfportal.accounts.models import Organisation, User
+from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.demo import demo_seeder
 from asfportal.core.exceptions import DomainError
-from companies.models import Company, Representative, ServiceCategory
+from companies.models import Company, ServiceCategory
 
 from . import services
 from .models import (
@@ -378,13 +379,8 @@ def _coordinator(email: str) -> User | None:
 
 def _offer_actor(company: Company, coordinator: User) -> User:
     """The company's representative saves its offer; without one, the coordinator does."""
-    representative = (
-        Representative.objects.filter(company=company, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    return representative.user if representative else coordinator
+    representative = people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk]).first()
+    return representative or coordinator
 
 
 def _municipality(company: Company, code: str) -> Organisation | None:

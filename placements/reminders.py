@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from asfportal.accounts.models import Role, User
+from asfportal.accounts.selectors import people_with_role_by_holder
 from asfportal.core.reminders import Reminder, reminder_rule
-from companies.models import Representative
 
 from .models import FollowUp, Placement, SupportMeasure
 
@@ -16,12 +16,8 @@ END_WARNING_DAYS = 14
 
 
 def _coordinators(organisation_ids: set[int]) -> dict[int, list[User]]:
-    people: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation_id__in=organisation_ids
-    ):
-        people.setdefault(user.organisation_id, []).append(user)
-    return people
+    # Through the memberships: a coordinator acting as another role just now is still reminded (issue 16).
+    return people_with_role_by_holder(Role.COORDINATOR, organisation_ids=organisation_ids)
 
 
 def _remind(placements, kind: str, due_of, today: date, extra_context=None) -> Iterable[Reminder]:
@@ -50,12 +46,8 @@ def _days(placement: Placement, today: date) -> dict[str, int]:
 
 
 def _representatives(company_ids: set[int]) -> dict[int, list[User]]:
-    people: dict[int, list[User]] = {}
-    for representation in Representative.objects.filter(
-        company_id__in=company_ids, user__is_active=True, user__role=Role.COMPANY_REPRESENTATIVE
-    ).select_related("user"):
-        people.setdefault(representation.company_id, []).append(representation.user)
-    return people
+    # Every representative of each company, also one acting for another of their companies just now.
+    return people_with_role_by_holder(Role.COMPANY_REPRESENTATIVE, company_ids=company_ids)
 
 
 @reminder_rule

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.selectors import people_with_role_by_holder
 from asfportal.core.reminders import Reminder, reminder_rule
 
 from .models import Activity, Policy
@@ -16,12 +17,8 @@ FORBUND_REPORT_DATES = ((5, 1, "interim"), (10, 1, "interim"), (1, 15, "annual")
 
 
 def _coordinators(organisation_ids) -> dict[int, list[User]]:
-    people: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation_id__in=set(organisation_ids)
-    ):
-        people.setdefault(user.organisation_id, []).append(user)
-    return people
+    # Through the memberships: a coordinator acting as another role just now is still reminded (issue 16).
+    return people_with_role_by_holder(Role.COORDINATOR, organisation_ids=set(organisation_ids))
 
 
 @reminder_rule

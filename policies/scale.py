@@ -260,18 +260,23 @@ def seed_policies(ctx: ScaleContext) -> str:
     all_categories = list(Activity.Category)
     forbund_categories = [c for c in all_categories if c not in FORBUND_FORBIDDEN]
 
-    activities = []
+    activities, taken = [], set()
     for plan, count in zip(plans, counts, strict=True):
         first, last = date(plan.start_year, 1, 1), date(plan.end_year, 12, 31)
         span = (last - first).days
         in_forbund = kinds[plan.organisation_id] == Organisation.Kind.SAMORDNINGSFORBUND
         categories = forbund_categories if in_forbund else all_categories
         for _ in range(count):
-            start = first + timedelta(days=rng.randint(0, span - 1))
-            end = min(start + timedelta(days=rng.choice((0, 30, 90, 180, 270, 365, 540))), last)
             category = rng.choice(categories)
-            status = _status(ctx, start, end)
             title, description = rng.choice(ACTIVITIES[category])
+            start = first + timedelta(days=rng.randint(0, span - 1))
+            # A plan has one activity per title and start day (one_activity_per_title_and_start): the large
+            # plan's thousands of activities share a few dozen titles, so a drawn day may be taken already.
+            while (plan.pk, title, start) in taken:
+                start = first + timedelta(days=rng.randint(0, span - 1))
+            taken.add((plan.pk, title, start))
+            end = min(start + timedelta(days=rng.choice((0, 30, 90, 180, 270, 365, 540))), last)
+            status = _status(ctx, start, end)
             individual = rng.random() < (0.8 if category in INDIVIDUAL_CATEGORIES else 0.1)
             # Skoopi reads a publicly employed supervisor as a conflict with independence: the service
             # requires a reason to go ahead.

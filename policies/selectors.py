@@ -46,6 +46,57 @@ def organisation_page(*, organisation: Organisation) -> dict:
     }
 
 
+def _summary(items: list[Activity]) -> tuple[int, str]:
+    # Cancelled work does not count towards progress; postponed work counts (it is still to be done), but
+    # neither gives the goal a traffic light.
+    counting = [a for a in items if a.status != Activity.Status.CANCELLED]
+    percent = round(sum(a.percent for a in counting) / len(counting)) if counting else 0
+    running = [a for a in counting if a.light in SIGNAL_ORDER]
+    paused = counting[0].light if counting else items[0].light if items else "on_track"
+    light = max((a.light for a in running), key=SIGNAL_ORDER.get, default=paused)
+    return percent, light
+
+
+def adopted_plans(*, organisation_id: int | None = None):
+    """Adopted action plans with their activities, indicators and milestones (5 queries); each plan's progress
+    comes from `plan_summary`, the same figures as the plan's public page."""
+    plans = ActionPlan.objects.filter(adopted_on__isnull=False).select_related("organisation")
+    if organisation_id is not None:
+        plans = plans.filter(organisation_id=organisation_id)
+    return plans.prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.prefetch_related("indicators", "milestones")),
+    ).order_by("organisation__name", "-start_year", "pk")
+
+
+def plan_summary(plan: ActionPlan, *, today: date) -> tuple[int, str]:
+    """A plan's progress (%) and traffic light from its prefetched activities (no query)."""
+    activities = list(plan.activities.all())
+    for activity in activities:
+        activity.percent = activity.effective_progress()
+        activity.light = activity.signal(today)
+    return _summary(activities)
+
+
+def adopted_policies():
+    """Adopted policies with their organisation (2 queries with a page count)."""
+    return (
+        Policy.objects.filter(status=Policy.Status.ADOPTED)
+        .select_related("organisation")
+        .order_by("organisation__name", "-adopted_on", "pk")
+    )
+
+
+def organisations_with_contacts():
+    """Active organisations with their ASF contact persons (2 queries with a page count)."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .prefetch_related(
+            Prefetch("asf_contacts", queryset=ContactPerson.objects.order_by("responsibility", "name"))
+        )
+        .order_by("name", "pk")
+    )
+
+
 def plan_progress(*, plan: ActionPlan, today: date) -> dict:
     """Goals with their activities, each with progress and signal; goal and plan progress are averages of the
     activities that count (cancelled ones do not), and a goal's signal is its worst activity's."""
@@ -60,16 +111,7 @@ def plan_progress(*, plan: ActionPlan, today: date) -> dict:
         activity.light = activity.signal(today)
         groups.setdefault(activity.goal_id, []).append(activity)
 
-    def summary(items: list[Activity]) -> tuple[int, str]:
-        # Cancelled work does not count towards progress; postponed work counts (it is still to be done), but
-        # neither gives the goal a traffic light.
-        counting = [a for a in items if a.status != Activity.Status.CANCELLED]
-        percent = round(sum(a.percent for a in counting) / len(counting)) if counting else 0
-        running = [a for a in counting if a.light in SIGNAL_ORDER]
-        paused = counting[0].light if counting else items[0].light if items else "on_track"
-        light = max((a.light for a in running), key=SIGNAL_ORDER.get, default=paused)
-        return percent, light
-
+    summary = _summary
     goals = []
     for goal in plan.goals.all():
         items = groups.get(goal.pk, [])

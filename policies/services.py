@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.audit import audit
 from asfportal.core.exceptions import DomainError, clean_or_raise
 from asfportal.core.notifications import notify
@@ -404,9 +405,7 @@ def report_build(*, report_id: int) -> AnnualReport:
 
 def _announce(report: AnnualReport) -> None:
     url = reverse("policies:report-detail", args=[report.pk])
-    people = User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, organisation_id=report.organisation_id
-    )
+    people = people_with_role(Role.COORDINATOR, organisation_ids=[report.organisation_id])
     for person in people:
         notify(recipient=person, kind="policies.report_ready", subject_object=report, url=url,
                context={"report": report})  # fmt: skip

@@ -18,10 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.models import Membership, Organisation, Role, User
+from asfportal.accounts.selectors import people_with_role
+from asfportal.accounts.services import membership_grant
 from asfportal.core.audit import audit
 from asfportal.core.demo import demo_seeder
-from companies.models import Company, Representative
+from companies.models import Company
 
 from . import services
 from .lifecycle import meets_reserved_share
@@ -303,9 +305,8 @@ def _find_asf(role: str) -> Company | None:
 
 def _representative(company: Company, role: str) -> User | None:
     """Who acts for the company: its representative, or a new demo representative when it has none."""
-    existing = Representative.objects.filter(company=company, user__is_active=True).select_related("user")
-    if rep := existing.order_by("pk").first():
-        return rep.user
+    if rep := people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company.pk]).first():
+        return rep
     name, email = ASF[role]["representative"]
     if company.name != ASF[role]["name"]:  # a stand-in company: an address of its own
         domain = company.email.partition("@")[2] or "asfportalen.example"
@@ -315,9 +316,11 @@ def _representative(company: Company, role: str) -> User | None:
         user = User.objects.create_user(
             email=email, password=None, full_name=name, role=Role.COMPANY_REPRESENTATIVE
         )
-    elif Representative.objects.filter(user=user).exists():
+    elif Membership.objects.filter(
+        user=user, role=Role.COMPANY_REPRESENTATIVE, revoked_at__isnull=True
+    ).exists():
         return None  # acts for another company already
-    Representative.objects.create(user=user, company=company)
+    membership_grant(user=user, role=Role.COMPANY_REPRESENTATIVE, company=company)
     audit(None, "companies.representative.connected", company, email=user.email)
     return user
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.accounts import capabilities
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Organisation, Role
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.calendars import CalendarEvent, FeedWindow
-from companies.models import Representative
 
 from .models import Award, CpvCode, Question, SavedSearch, Submission, Tender, Watch
 
@@ -34,7 +34,7 @@ def tender_list(
         tenders = tenders.filter(municipalities=municipality)
     return tenders.prefetch_related(
         Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
-        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name").order_by("name")),
+        Prefetch("municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")),
     ).order_by("submission_deadline_at", "pk")
 
 
@@ -251,7 +251,7 @@ def _followed_tenders(user) -> QuerySet[Tender] | None:
     company_id = capabilities.represented_company_id(user)
     if company_id is None:
         return None
-    colleagues = Representative.objects.filter(company_id=company_id).values("user_id")
+    colleagues = people_with_role(Role.COMPANY_REPRESENTATIVE, company_ids=[company_id]).values("pk")
     return Tender.objects.public().filter(
         Q(pk__in=Watch.objects.filter(user_id__in=colleagues).values("tender_id"))
         | Q(pk__in=Submission.objects.filter(company_id=company_id).values("tender_id"))
@@ -278,3 +278,42 @@ def calendar_events_for(user, window: FeedWindow) -> list[CalendarEvent]:
             award_calendar_event(award) for award in awards.order_by("awarded_on", "pk")[: window.limit]
         ]
     return events
+
+
+CPV_SEARCH_LIMIT = 20
+
+
+def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[CpvCode]:
+    """The CPV codes matching `query` (digits: codes beginning with them; words: labels with every word, ignoring
+    case and accents), the curated ones first, at most `limit` (one query); an empty query gives the curated
+    shortcut list."""
+    codes = CpvCode.objects.search(query) if query.strip() else CpvCode.objects.shortcut().order_by("code")
+    return list(codes[:limit])
+
+
+def tender_api_list(*, status: str = "") -> QuerySet[Tender]:
+    """Public tenders for the API (open, awarded, or every public one), with lots and awards (6 queries)."""
+    tenders = tender_list(open_only=status == "open")
+    if status == "awarded":
+        tenders = tenders.filter(status=Tender.Status.AWARDED)
+    return tenders.prefetch_related(
+        "lots", Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk"))
+    )
+
+
+def own_tenders_api(*, organisation_id: int) -> QuerySet[Tender]:
+    """The organisation's own tenders, drafts included, with lots, awards and every question (7 queries)."""
+    return (
+        Tender.objects.filter(buyer_id=organisation_id)
+        .select_related("buyer")
+        .prefetch_related(
+            Prefetch("cpv_codes", queryset=CpvCode.objects.order_by("code")),
+            Prefetch(
+                "municipalities", queryset=Organisation.objects.only("pk", "name", "code").order_by("name")
+            ),
+            "lots",
+            Prefetch("awards", queryset=Award.objects.select_related("company").order_by("pk")),
+            Prefetch("questions", queryset=Question.objects.order_by("created_at", "pk")),
+        )
+        .order_by("-pk")
+    )

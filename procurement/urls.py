@@ -12,6 +12,7 @@ urlpatterns = [
     path("upphandlingar/<int:pk>/svara/", views.submission_submit, name="submission-submit"),
     path("upphandlingar/<int:pk>/avsta/", views.submission_decline, name="submission-decline"),
     path("upphandlingar/<int:pk>/kalender.ics", views.tender_ics, name="tender-ics"),
+    path("upphandlingar/cpv/", views.cpv_search, name="cpv-search"),
     path("upphandlingar/dokument/<int:pk>/", views.document_download, name="document-download"),
     path("upphandlingar/bevakningar/", views.saved_search_list, name="saved-search-list"),
     path(

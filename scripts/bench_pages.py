@@ -36,6 +36,7 @@ QUICK = {
     "my enterprise",
     "administrator dashboard",
     "registry (administrator)",
+    "API: open tenders",
 }
 
 
@@ -141,6 +142,14 @@ def pages(*, quick: bool = False) -> list[Page]:
             "administrator dashboard", reverse("accounts:dashboard-administrator"), "administrator", signed_in
         ),
         Page("registry (administrator)", reverse("companies:registry-list"), "administrator", signed_in),
+        # The open API's lists (issue 19), read without a key as a municipality's intranet or BI tool reads them.
+        Page("API: companies", reverse("api:company-list"), None, '"results"'),
+        Page("API: companies, search", f"{reverse('api:company-list')}?q=caf%C3%A9", None, '"results"'),
+        Page("API: open tenders", reverse("api:tender-list"), None, '"results"'),
+        Page("API: awarded tenders", f"{reverse('api:tender-list')}?status=awarded", None, '"results"'),
+        Page("API: organisations", reverse("api:organisation-list"), None, '"results"'),
+        Page("API: policies", reverse("api:policy-list"), None, '"results"'),
+        Page("API: action plans", reverse("api:plan-list"), None, '"results"'),
     ]
     if report:
         found.append(

@@ -95,7 +95,8 @@ class Load:
             response = connection.getresponse()
             content = response.read()
             request.status = response.status
-            if response.status == 302 and body is not None and "location" not in dict(response.getheaders()):
+            # Header names as sent: HAProxy lowercases them, gunicorn alone does not.
+            if response.status == 302 and body is not None and not response.getheader("Location"):
                 request.error = "redirect without Location"
             return request, response, content
         except (OSError, http.client.HTTPException) as error:

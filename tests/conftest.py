@@ -105,6 +105,26 @@ def outsider(other_municipality):
     return UserFactory(role=Role.COORDINATOR, organisation=other_municipality)
 
 
+def _member(role, organisation, **fields):
+    from asfportal.accounts.services import membership_grant
+
+    user = UserFactory(role=role, organisation=organisation, **fields)
+    membership_grant(user=user, role=role, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def org_admin(municipality):
+    """The municipality's organisation administrator (huvudanvändare), with the membership behind the role."""
+    return _member(Role.ORGANISATION_ADMINISTRATOR, municipality)
+
+
+@pytest.fixture
+def other_org_admin(other_municipality):
+    """Another organisation's administrator: must never see or change the first organisation's people."""
+    return _member(Role.ORGANISATION_ADMINISTRATOR, other_municipality)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network."""
@@ -135,6 +155,7 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "start_worker", "ce
 REFERENCE_DATA = [
     ("companies.migrations.0002_service_categories", "create"),
     ("procurement.migrations.0002_cpv_codes", "load"),
+    ("procurement.migrations.0008_cpv_vocabulary", "load"),
 ]
 
 

@@ -21,13 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from asfportal.accounts import services as account_services
 from asfportal.accounts import two_factor
-from asfportal.accounts.models import Organisation
+from asfportal.accounts.models import Organisation, Role
 from asfportal.core import notifications
 from asfportal.core.calendars import selectors as calendar_selectors
 from asfportal.core.calendars import services as calendar_services
 from companies import services as company_services
-from companies.models import ChangeRequest, Company, Representative
+from companies.models import ChangeRequest, Company
 from placements.models import FollowUp, Offer, Placement
 from policies.models import ActionPlan, AnnualReport, BoardReport, ContactPerson, Policy
 from procurement import services as procurement_services
@@ -158,14 +159,16 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
     orebro = Organisation.objects.get(kind="kommun", code="1880")
     coordinator, officer, rep = users["coordinator"], users["officer"], users["company_rep"]
     for user in (coordinator, officer):
-        user.organisation = orebro
-        user.save(update_fields=["organisation"])
+        # Moved to Örebro as the portal does it: a membership there, made the active one.
+        account_services.membership_grant(user=user, role=user.role, organisation=orebro, activate=True)
     for user in users.values():
         # Signed in users of the roles that need a second factor have set up their authenticator app.
         if user is not None and two_factor.is_required(user):
             TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     company = Company.objects.get(name="Kafé Gemenskap ekonomisk förening")
-    Representative.objects.create(user=rep, company=company)
+    rep_membership = account_services.membership_grant(
+        user=rep, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=True
+    )
     now = timezone.now()
 
     notes = {
@@ -240,6 +243,7 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
         },
         "companies": {
             "pk": company.pk,
+            "membership_pk": rep_membership.pk,
             "unlisted_pk": unlisted.pk,
             "cr_pk": change_request.pk,
             "assessment_pk": assessment.pk,

@@ -1,6 +1,8 @@
 """The deployment recipes in deploy/ are checked as far as this machine allows (README, "Running in production"):
 systemd units with systemd-analyze, the HAProxy configuration with haproxy -c, the compose file parsed and its
-services checked against the topology the kill test runs. No image is built: the machine has no container runtime.
+services checked against the topology the kill test runs, the image definition parsed by BuildKit's own parser
+(the `dockerfile` package) and checked. No image is built: the machine has a docker client but no daemon, no
+podman and no buildah (`command -v`), and no hadolint.
 """
 
 import re
@@ -13,6 +15,9 @@ import yaml
 from tests.conftest import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
+# The Dockerfile reference's instructions (the parser reads any word; the builder refuses the others).
+INSTRUCTIONS = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+                "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}  # fmt: skip
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
@@ -65,8 +70,45 @@ def test_the_compose_file_describes_the_tested_topology():
         "celery",
     ]
     assert sum("beat" in s.get("command", []) for s in portal) == 1  # exactly one beat
-    # Every file the image copies exists.
-    for line in (DEPLOY / "Containerfile").read_text().splitlines():
-        if line.startswith("COPY "):
-            for source in line.split()[1:-1]:
-                assert (PROJECT_DIR / source).exists(), source
+
+
+def test_the_image_definition_parses_and_runs_the_portal_as_the_topology_does():
+    import dockerfile
+
+    from asfportal.settings import INSTALLED_APPS
+
+    instructions = dockerfile.parse_file(
+        str(DEPLOY / "Containerfile")
+    )  # BuildKit's parser: a syntax error raises
+    assert {i.cmd for i in instructions} <= INSTRUCTIONS
+    by_cmd = {}
+    for instruction in instructions:
+        by_cmd.setdefault(instruction.cmd, []).append(instruction.value)
+    # One stage on the Python the project supports, from a named registry (no implicit docker.io guess).
+    [[base]] = by_cmd["FROM"]
+    assert base.startswith("docker.io/library/python:3.11-"), base
+    # Every file the image copies exists, and every app of ours is copied.
+    copied = {source for value in by_cmd["COPY"] for source in value[:-1]}
+    assert all((PROJECT_DIR / source).exists() for source in copied), copied
+    ours = {app.split(".")[0] for app in INSTALLED_APPS if (PROJECT_DIR / app.split(".")[0]).is_dir()}
+    assert ours <= copied and {"templates", "static", "manage.py"} <= copied, ours - copied
+    # It runs as a user of its own, never root, answers the balancer's health check, and serves with gunicorn.
+    assert by_cmd["USER"][-1] == ("asfportal",)
+    assert any("/healthz" in part for part in by_cmd["HEALTHCHECK"][-1])
+    assert by_cmd["CMD"][-1][:2] == ("gunicorn", "asfportal.wsgi")
+    # The S3 storage of production is installed (the extra of pyproject.toml), the catalogue compiled, the
+    # static files collected at build time, and apt's lists removed in the same layer.
+    build = " ".join(part for value in by_cmd["RUN"] for part in value)
+    assert '".[s3]"' in build and "compilemessages" in build and "collectstatic" in build
+    assert "rm -rf /var/lib/apt/lists/*" in build and "--no-install-recommends" in build
+
+
+def test_the_image_definition_check_catches_a_malformed_file_and_an_unknown_instruction(tmp_path):
+    """The parser is a real one (an unterminated here-document is an error), and an instruction BuildKit's parser
+    reads but `docker build` does not know is caught by the list of known ones."""
+    import dockerfile
+
+    with pytest.raises(dockerfile.GoParseError):
+        dockerfile.parse_string("FROM docker.io/library/python:3.11-slim\nRUN <<EOF\n")
+    parsed = dockerfile.parse_string("FROM docker.io/library/python:3.11-slim\nCOPPY manage.py ./\n")
+    assert {i.cmd for i in parsed} - INSTRUCTIONS == {"COPPY"}

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.views.defaults import server_error
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from companies.models import Representative
-from tests.companies.factories import CompanyFactory
+from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.main_pages import ROLES, fetch_html, file_name, main_pages, seed_portal
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +82,7 @@ def test_every_main_page_is_valid_html_for_every_role(client, users, tmp_path):
 
 def test_the_pages_of_an_empty_portal_are_valid_html_for_every_role(client, users, tmp_path):
     """Before any data (the representative's company just registered): the lists' empty states."""
-    Representative.objects.create(user=users["company_rep"], company=CompanyFactory(verified=True))
+    RepresentativeFactory(user=users["company_rep"], company=CompanyFactory(verified=True))
     _check(client, users, main_pages(None), tmp_path)
 
 

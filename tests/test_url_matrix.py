@@ -22,11 +22,12 @@ from asfportal.core.models import AccessibilityReport, WorkerHeartbeat
 from companies import services as company_services
 from companies.models import ChangeRequest, ServiceCategory
 from procurement.models import Award, CpvCode
+from tests.accounts.test_views_administration import MATRIX as ORGANISATION_ADMINISTRATION
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields
 from tests.companies.test_views import MATRIX as COMPANIES
 from tests.companies.test_views import POST_ONLY as COMPANIES_POST_ONLY
 from tests.companies.test_views import VISITORS as COMPANIES_VISITORS
-from tests.matrix import assert_post, assert_visit
+from tests.matrix import assert_post, assert_visit, assert_visit_as
 from tests.placements.test_views import MATRIX as PLACEMENTS
 from tests.placements.test_views import POST_ONLY as PLACEMENTS_POST_ONLY
 from tests.placements.test_views import VISITORS as PLACEMENTS_VISITORS
@@ -39,6 +40,8 @@ from tests.procurement.factories import TenderFactory
 from tests.procurement.test_views import MATRIX as PROCUREMENT
 from tests.procurement.test_views import POST_ONLY as PROCUREMENT_POST_ONLY
 from tests.procurement.test_views import VISITORS as PROCUREMENT_VISITORS
+from tests.procurement.test_views import _matrix_values as procurement_values
+from tests.procurement.test_views import other_rep, outsider_officer, rep  # noqa: F401 (fixtures, used by name)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +85,13 @@ CORE_AND_ACCOUNTS = {
     "accounts:dashboard-company": ([], ["login", 403, 403, 403, 200, 200]),
     "accounts:dashboard-administrator": ([], ["login", 403, 403, 403, 403, 200]),
     "accounts:introduction-dismiss": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
+    "accounts:membership-switch": ([], ["login", 405, 405, 405, 405, 405]),  # POST only
     "set_language": ([], [302, 302, 302, 302, 302, 302]),
+    # The API's documentation page, linked from the footer.
+    "api:docs": ([], [200, 200, 200, 200, 200, 200]),
+    # An organisation administrator's page only (tests/api/test_token_pages.py checks that role's answers).
+    "accounts:api-token-list": ([], ["login", 403, 403, 403, 403, 403]),
+    "accounts:api-token-revoke": (["api_token"], ["login", 405, 405, 405, 405, 405]),  # POST only
 }
 # The URLs above that answer a GET with 405, posted without data (they take no ids): marking one's own
 # notifications read, and logging out.
@@ -93,7 +102,19 @@ CORE_POST_ONLY = {
     "core:calendar-feed-revoke": ([], ["login", 302, 302, 302, 302, 302]),
     "accounts:logout": ([], ["login", 302, 302, 302, 302, 302]),
     "accounts:introduction-dismiss": ([], ["login", 302, 302, 302, 302, 302]),
+    # Without a membership id there is none of one's own to switch to.
+    "accounts:membership-switch": ([], ["login", 404, 404, 404, 404, 404]),
+    # Only an organisation administrator revokes the organisation's keys.
+    "accounts:api-token-revoke": ([1], ["login", 403, 403, 403, 403, 403]),
 }
+# The API's URLs answer for a key, not a session: tests/api/test_api.py checks them per key and scope.
+API_URL_NAMES = {
+    "api:company-list", "api:company-detail", "api:tender-list", "api:tender-detail", "api:organisation-list",
+    "api:organisation-detail", "api:policy-list", "api:policy-detail", "api:plan-list", "api:plan-detail",
+    "api:own-tender-list", "api:own-tender-detail", "api:draft-create", "api:draft-update", "api:tender-publish",
+    "api:tender-award", "api:question-answer", "api:activity-progress", "api:indicator-value", "api:schema",
+    "api:not-found",
+}  # fmt: skip
 
 
 def _patterns(resolver=None, namespace=""):
@@ -159,7 +180,9 @@ def test_every_url_that_refuses_a_get_is_posted_by_every_visitor(matrix, post_on
 
 
 def test_every_url_pattern_has_an_expected_answer_for_every_role():
-    covered = set(CORE_AND_ACCOUNTS)
+    # Organisation administration's matrix (tests/accounts/test_views_administration.py) adds the organisation
+    # administrator and another organisation's administrator as visitors.
+    covered = set(CORE_AND_ACCOUNTS) | set(ORGANISATION_ADMINISTRATION) | API_URL_NAMES
     for namespace, matrix in (("companies", COMPANIES), ("procurement", PROCUREMENT), ("placements", PLACEMENTS),
                               ("policies", POLICIES), ("policies", REPORTS)):  # fmt: skip
         covered |= {f"{namespace}:{name}" for name in matrix}
@@ -179,7 +202,7 @@ def test_core_and_account_pages_answer_each_visitor_as_expected(
     )
     feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
     values = {"notification": note.pk, "uid": "MQ", "token": "set-password",
-              "calendar_token": calendar_selectors.feed_token(feed)}  # fmt: skip
+              "calendar_token": calendar_selectors.feed_token(feed), "api_token": 1}  # fmt: skip
     args, expected = CORE_AND_ACCOUNTS[name]
     url = reverse(name, args=[values[a] for a in args])
     assert_visit(client, request, url, VISITORS[visitor_index], expected[visitor_index])
@@ -192,6 +215,61 @@ def test_core_and_account_post_only_urls_answer_each_visitor_as_expected(
 ):
     args, expected = CORE_POST_ONLY[name]
     assert_post(client, request, reverse(name, args=args), VISITORS[visitor_index], expected[visitor_index])
+
+
+# --- The visitors memberships add (issue 16; tests/matrix.py MEMBERSHIP_VISITORS) -------------------------------
+# A person with coordinator and procurement-officer memberships, checked in each (one plays the coordinator's
+# column, acting as coordinator after acting as officer; the other the officer's, the other way round), a
+# representative of two companies in each, and a deactivated person, who answers as the anonymous visitor.
+MEMBERSHIP_MODES = [("two", "coordinator"), ("two", "officer"), ("deactivated", "coordinator")]
+# What a deactivated person's own keys open, unlike an anonymous visitor's: the secret calendar address of a
+# person who left is found no more (calendars/selectors.py: the holder must be active).
+DEACTIVATED_UNLIKE_ANONYMOUS = {"core:calendar-feed": 404}
+
+
+@pytest.mark.parametrize("name", list(CORE_AND_ACCOUNTS))
+@pytest.mark.parametrize(("mode", "column"), MEMBERSHIP_MODES)
+def test_core_and_account_pages_answer_a_person_of_two_memberships_as_the_active_one(
+    client, request, coordinator, officer, name, mode, column
+):
+    note = notifications.notify(
+        recipient=coordinator, kind="policies.review_due", context={"policy": _Policy()}
+    )
+    feed = calendar_services.calendar_feed_renew(user=coordinator, actor=coordinator)
+    values = {"notification": note.pk, "uid": "MQ", "token": "set-password",
+              "calendar_token": calendar_selectors.feed_token(feed)}  # fmt: skip
+    args, expected = CORE_AND_ACCOUNTS[name]
+    plays = "anonymous" if mode == "deactivated" else column
+    want = expected[VISITORS.index(plays)]
+    if mode == "deactivated":
+        want = DEACTIVATED_UNLIKE_ANONYMOUS.get(name, want)
+    assert_visit_as(client, request, reverse(name, args=[values[a] for a in args]), column, want, mode=mode)
+
+
+PROCUREMENT_MEMBERSHIP_MODES = [
+    *MEMBERSHIP_MODES,
+    ("two", "rep"),
+    ("two", "other_rep"),
+    ("deactivated", "officer"),
+    ("deactivated", "rep"),
+]
+
+
+@pytest.mark.parametrize("name", list(PROCUREMENT))
+@pytest.mark.parametrize(("mode", "column"), PROCUREMENT_MEMBERSHIP_MODES)
+def test_procurement_urls_answer_a_person_of_two_memberships_as_the_active_one(
+    client, request, officer, coordinator, name, mode, column
+):
+    """The buyer's tenders and the rep's company's answers: another organisation's or company's ids answer 404 to
+    a person who also holds a membership there but acts in the other one now."""
+    values = procurement_values(officer, request.getfixturevalue("rep"))
+    request.getfixturevalue("other_rep")
+    arg_names, expected = PROCUREMENT[name]
+    url_name = name.removesuffix("-draft").removesuffix("-open")
+    url = reverse(f"procurement:{url_name}", args=[values[a] for a in arg_names])
+    plays = "anonymous" if mode == "deactivated" else column
+    want = expected[PROCUREMENT_VISITORS.index(plays)]
+    assert_visit_as(client, request, url, column, want, mode=mode)
 
 
 class _Policy:

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asfportal.core.admin import PortalAdmin, PortalAdminMixin
 
 from . import services
-from .models import Organisation, SsoRoleMapping, User
+from .models import ORGANISATION_ROLES, Organisation, SsoRoleMapping, User
 
 # django-otp's own admin pages would show every user's TOTP secret (as a QR code) and recovery codes to any
 # administrator; the only thing an administrator needs is to reset a user's devices, the action below.
@@ -55,6 +55,15 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The role and organisation typed here are a membership the person acts in (accounts.Membership): granted
+        # if new, so notifications and the switcher find it, and made the active one (which writes the columns).
+        if obj.role in ORGANISATION_ROLES and obj.organisation_id:
+            services.membership_grant(
+                user=obj, role=obj.role, organisation=obj.organisation, actor=request.user, activate=True
+            )
 
     @admin.action(description=_("Reset two-factor authentication (lost phone)"), permissions=["change"])
     def reset_two_factor(self, request, queryset):

@@ -19,6 +19,28 @@ STARTED_KEY = "signed_in_at"
 IDLE_WRITE_INTERVAL = 60
 
 
+class AccountActiveMiddleware:
+    """Sign out a session whose person has been deactivated (accounts/administration.colleague_deactivate).
+
+    Django's ModelBackend already answers such a session with an anonymous user, but the single sign-on backend
+    does not check is_active, and with SESSION_ENGINE=cache the deactivation cannot delete the sessions: this
+    refuses them all at their next request, at no cost (the user row is loaded anyway).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_active:
+            logout(request)
+            messages.info(
+                request, _("Your access to the portal has ended. Contact your organisation's administrator.")
+            )
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
 class TwoFactorRequiredMiddleware:
     """Send a signed-in user who must use two-factor authentication, but has not in this session, to that step.
 

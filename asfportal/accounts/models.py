@@ -368,3 +368,260 @@ class Membership(BaseModel):
         if self.revoked_at is not None:
             return [_("The membership has already been revoked.")]
         return []
+
+
+# --- Organisation administration (issue 16): invitations, the yearly access review, joining ---------------------
+
+
+class OrganisationInvitation(BaseModel):
+    """A single-use, expiring link that lets a colleague into one role of an organisation.
+
+    Only a hash of the link's token is stored (asfportal/core/tokens.py): someone who reads the database, a backup
+    or the audit trail cannot use an invitation. A person without an account sets a password when they open it;
+    a person with one signs in and gets the membership added.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=30, choices=[(r.value, r.label) for r in ORGANISATION_MEMBERSHIP_ROLES]
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, verbose_name=_("used by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to an organisation")
+        verbose_name_plural = _("invitations to organisations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.withdrawn_at is None and self.expires_at > timezone.now()
+
+    def accept_blockers(self, *, at) -> list[str]:
+        """May the link be used at `at`, and if not, why (the same sentence for used, withdrawn and expired: the
+        person asks for a new one either way)."""
+        if self.used_at is not None or self.withdrawn_at is not None or self.expires_at <= at:
+            return [_("The invitation link has expired or has already been used. Ask for a new one.")]
+        if not self.organisation.is_active:
+            return [_("The organisation no longer uses the portal, so the invitation can no longer be used.")]
+        return []
+
+    def withdraw_blockers(self) -> list[str]:
+        if self.used_at is not None or self.withdrawn_at is not None:
+            return [_("The invitation has already been used or withdrawn.")]
+        return []
+
+
+class AccessReview(BaseModel):
+    """An organisation's yearly confirmation that the people with access are still its people.
+
+    Least access (GDPR art. 5.1 f and 32): access that is no longer needed must end, and a list nobody looks at
+    only grows. Made by the yearly sweep (administration.access_reviews_sweep), confirmed by an organisation
+    administrator; an unconfirmed one shows on the national administrator's dashboard.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="access_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_on = models.DateField(_("due"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # How many current memberships the administrator confirmed, kept with the confirmation.
+    confirmed_count = models.PositiveIntegerField(_("people confirmed"), null=True, blank=True)
+
+    constraint_fields = {"access_review_one_per_year": "year"}
+
+    class Meta:
+        verbose_name = _("yearly access review")
+        verbose_name_plural = _("yearly access reviews")
+        ordering = ["-year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="access_review_one_per_year",
+                violation_error_message=_("The organisation already has a review for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def confirm_blockers(self) -> list[str]:
+        if self.confirmed_at is not None:
+            return [_("This year's review is already confirmed.")]
+        return []
+
+
+class JoinApplication(BaseModel):
+    """A kommun, region, samordningsförbund or agency asking to start using the portal, with its first
+    administrator. Decided by a national administrator; the applicant is e-mailed either way."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    # Picked from the shipped SCB reference data (kommuner, regions) or an organisation the portal already knows.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="join_applications",
+    )
+    # Or, for one the portal does not know yet (a samordningsförbund, an agency): its name and number.
+    name = models.CharField(_("organisation's name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Organisation.Kind, blank=True)
+    org_number = models.CharField(_("organisation number"), max_length=11, blank=True)
+    administrator_name = models.CharField(_("first administrator's name"), max_length=200)
+    administrator_email = models.EmailField(_("first administrator's e-mail address"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    refusal_reason = models.TextField(_("reason for refusal"), max_length=2000, blank=True)
+
+    constraint_fields = {
+        "join_application_names_organisation": "name",
+        "join_application_one_pending": "organisation",
+        "join_application_refusal_has_reason": "refusal_reason",
+    }
+
+    class Meta:
+        verbose_name = _("application to join")
+        verbose_name_plural = _("applications to join")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | (~Q(name="") & ~Q(org_number="")),
+                name="join_application_names_organisation",
+                violation_error_message=_(
+                    "Pick the organisation from the list, or give its name and organisation number."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="pending"),
+                name="join_application_one_pending",
+                violation_error_message=_("An application from this organisation is already waiting."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="join_application_refusal_has_reason",
+                violation_error_message=_("A refusal needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation_name
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.name
+
+    def decide_blockers(self) -> list[str]:
+        if self.status != self.Status.PENDING:
+            return [_("The application has already been decided.")]
+        return []
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+
+class ApiToken(BaseModel):
+    """An organisation's key for its own systems to the API (issue 19), named and scoped by its administrator.
+
+    Only the SHA-256 of the secret is kept (the secret is 256 random bits, so a slow hash adds nothing; GitHub and
+    PyPI keep their tokens the same way): the secret is shown once, when it is made. A token writes through the
+    same services as a person, as its own inactive `actor` user ("API: name"), so every audit entry, progress note
+    and draft names the token that made it; the actor can never log in and holds no membership, so no page,
+    queue or e-mail treats it as a person. No scope reaches participants or placements.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        TENDERS = "tenders", _("Tenders")
+        STEERING = "steering", _("Steering")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope)
+    # The first characters of the secret, shown in the list so a person can tell which key a system holds.
+    prefix = models.CharField(_("begins with"), max_length=12, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    actor = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_token", editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+    constraint_fields = {"api_token_unique_current_name": "name"}
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["organisation_id", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_unique_current_name",
+                violation_error_message=_("The organisation already has a key with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke_blockers(self) -> list[str]:
+        """May this token be revoked now, and if not, why."""
+        if self.revoked_at is not None:
+            return [_("The key has already been revoked.")]
+        return []
+
+    def allows(self, scope: str) -> bool:
+        """Whether the token may do what `scope` names: every token reads, writing needs its own scope."""
+        return scope == self.Scope.READ or scope == self.scope

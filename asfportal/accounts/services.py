@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asfportal.core.audit import audit
+from asfportal.core.cache import person_changed
 from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 
 from . import notifications
@@ -315,6 +316,9 @@ def membership_activate(*, user: User, membership: Membership | None) -> User:
     user.save(update_fields=["role", "organisation"])
     # The cached reverse relation would still name the previous company.
     user._state.fields_cache.pop("representation", None)
+    person_changed(
+        user.pk
+    )  # the header's membership list and figures (work queue, counts) are the new role's
     audit(user, "accounts.membership.activated", user, membership=membership and membership.pk)
     return user
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -154,6 +155,7 @@ def dashboard_administrator(request: HttpRequest) -> HttpResponse:
         Role.ADMINISTRATOR,
         "accounts/dashboard_administrator.html",
         **selectors.administrator_overview(),
+        **selectors.national_administration_overview(today=timezone.localdate()),
     )
 
 
@@ -171,6 +173,23 @@ def language_set(request: HttpRequest) -> HttpResponse:
     ):
         services.user_language_set(user=request.user, language=language)
     return response
+
+
+@require_POST
+def membership_switch(request: HttpRequest) -> HttpResponse:
+    """Act in another of one's own current memberships (the header's switcher); on to the new role's dashboard."""
+    membership = permissions.get_own_membership(request, request.POST.get("membership"))
+    try:
+        services.membership_activate(user=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You now act as %(role)s for %(holder)s.")
+            % {"role": membership.get_role_display().lower(), "holder": membership.holder_name},
+        )
+    return redirect("accounts:dashboard")
 
 
 @require_POST

@@ -10,8 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app's notifications.py registers its kinds, its reminders.py its rules for the daily sweep, and its
-        # queue.py the items it adds to the dashboards' work queues.
-        autodiscover_modules("notifications", "reminders", "queue")
+        # queue.py the items it adds to the dashboards' work queues, its handover.py what a leaver hands over.
+        autodiscover_modules("notifications", "reminders", "queue", "handover")
         from django.db.models.signals import post_delete, post_save
 
         from .cache import person_changed

@@ -24,13 +24,14 @@ from .registry import (
     evidence_download,
     registry_list,
 )
-from .representatives import company_edit, company_facts, my_company
+from .representatives import colleague_remove, company_edit, company_facts, company_people, my_company
 
 __all__ = [
     "IMPORT_SESSION_KEY",
     "PAGE_SIZE",
     "change_request_decide",
     "change_request_list",
+    "colleague_remove",
     "company_apply",
     "company_assess",
     "company_close",
@@ -44,6 +45,7 @@ __all__ = [
     "company_import_template",
     "company_invite",
     "company_manage",
+    "company_people",
     "evidence_download",
     "invitation_accept",
     "my_company",

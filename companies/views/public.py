@@ -13,17 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from asfportal.accounts.forms import InvitationAcceptForm
 from asfportal.core.cache import cached_value, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
 from asfportal.core.lists import render_cached_list
 from asfportal.core.open_data import open_data
 
 from .. import exports, permissions, selectors, services
-from ..forms import (
-    CompanyApplyForm,
-    CompanyFilterForm,
-    InvitationAcceptForm,
-)
+from ..forms import CompanyApplyForm, CompanyFilterForm
 from ..models import Invitation
 from .common import PAGE_SIZE, split_relations
 

@@ -4,12 +4,16 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
 
 from .. import permissions, selectors, services
 from ..forms import (
+    ColleagueInviteForm,
     CompanyFactsForm,
     CompanyProfileForm,
     ContactFormSet,
@@ -31,11 +35,12 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A representative's own profile and contact persons: saved at once. Removing a contact person asks for
     confirmation first (the page comes back with the names and a button that confirms)."""
     company = permissions.get_company_for_representative(request, pk)
-    form = CompanyProfileForm(request.POST or None, instance=company)
-    initial = list(company.contacts.values("name", "title", "email", "phone"))
-    contacts = ContactFormSet(request.POST or None, initial=initial, prefix="contacts")
+    form = contacts = None
     removals = []
-    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+    if request.method == "POST":
+        form = CompanyProfileForm(request.POST, instance=company)
+        contacts = ContactFormSet(request.POST, initial=_contact_initial(company), prefix="contacts")
+    if form is not None and form.is_valid() and contacts.is_valid():
         removals = [
             f.initial["name"] for f in contacts if f.cleaned_data.get("DELETE") and f.initial.get("name")
         ]
@@ -47,6 +52,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "contacts": contacts,
+        "fields": _profile_fields(company, form, contacts),
         "company": company,
         "pending": _pending_change_request(company),
         "removals": removals,
@@ -54,6 +60,29 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "application": selectors.application_status(company_id=company.pk),
     }
     return render(request, "companies/company_edit.html", context)
+
+
+def _contact_initial(company: Company) -> list[dict]:
+    return list(company.contacts.values("name", "title", "email", "phone"))
+
+
+def _profile_fields(company: Company, form, contacts) -> str:
+    """The profile's fields and contact persons, rendered. A form that came back (errors, a removal to confirm)
+    renders as posted; the empty form is the same for every visit until the company's data changes, so it is
+    cached under the companies' version (every save of a company, its contact persons, municipalities or
+    services bumps it): crispy's templates per field were most of the page's time (make bench, cProfile)."""
+
+    def render_fields(form=form, contacts=contacts) -> str:
+        if form is None:
+            form = CompanyProfileForm(instance=company)
+            contacts = ContactFormSet(initial=_contact_initial(company), prefix="contacts")
+        return render_to_string(
+            "companies/includes/_company_edit_fields.html", {"form": form, "contacts": contacts}
+        )
+
+    if form is not None:
+        return render_fields()
+    return cached_fragment(("company-edit-fields", company.pk, data_versions("companies")), render_fields)
 
 
 def _profile_save(request, company, form, contacts) -> bool:
@@ -106,3 +135,44 @@ def company_facts(request: HttpRequest, pk: int) -> HttpResponse:
         "request_blockers": [] if pending else company.change_request_blockers(),
     }
     return render(request, "companies/company_facts.html", context)
+
+
+# --- Colleagues (issue 16): a company's representatives manage their own people ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def company_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The company's representatives, and the form that brings in a colleague."""
+    company = permissions.get_company_for_representative(request, pk)
+    form = ColleagueInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.colleague_invite(company=company, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("%(email)s is invited.") % {"email": form.cleaned_data["email"]})
+            return redirect("companies:company-people", pk=company.pk)
+    context = {"company": company, "form": form, "people": selectors.company_people(company_id=company.pk)}
+    return render(request, "companies/company_people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def colleague_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """End a colleague's membership of the company, after a confirmation page."""
+    company, membership = permissions.get_colleague_membership(request, pk, membership_pk)
+    blockers = services.colleague_remove_blockers(membership=membership, actor=request.user)
+    if request.method == "POST" and not blockers:
+        try:
+            services.colleague_remove(membership=membership, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(name)s no longer represents the company.") % {"name": membership.user}
+            )
+        if membership.user_id == request.user.pk:
+            return redirect("accounts:dashboard")
+        return redirect("companies:company-people", pk=company.pk)
+    context = {"company": company, "membership": membership, "blockers": blockers}
+    return render(request, "companies/colleague_remove.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, URLValidator
@@ -29,14 +31,48 @@ def cpv_check_digit(eight_digits: str) -> int:
     return sum(int(d) * w for d, w in zip(eight_digits, weights, strict=True)) % 10
 
 
+def search_text(*parts: str) -> str:
+    """Text folded for accent- and case-insensitive search: "Städning" and "stadning" both become "stadning".
+    Kept in a column (CpvCode.search_text) so one LIKE over 9,454 short rows answers a search on
+    SQLite and PostgreSQL alike, without the unaccent extension."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(parts).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class CpvCodeQuerySet(models.QuerySet):
+    def shortcut(self) -> CpvCodeQuerySet:
+        """The portal's curated list of codes ASF commonly sell, offered before anything is typed."""
+        return self.filter(is_shortcut=True)
+
+    def search(self, query: str) -> CpvCodeQuerySet:
+        """Codes whose digits begin with the query's digits, or whose label has every word of the query, ignoring
+        case and accents ("stad" finds "Städning"); the curated codes and the shorter (broader) codes first."""
+        words = search_text(query).replace("-", " ").split()
+        codes = self
+        for word in words:
+            if word.isdigit():
+                codes = codes.filter(code__startswith=word)
+            else:
+                codes = codes.filter(search_text__contains=word)
+        return codes.order_by("-is_shortcut", "code")
+
+
 class CpvCode(models.Model):
-    """A CPV code (Common Procurement Vocabulary) as `NNNNNNNN-C`; the curated list is shipped as data."""
+    """A CPV code (Common Procurement Vocabulary) as `NNNNNNNN-C`: the whole vocabulary (9,454 codes with their
+    official Swedish labels) and the curated list, both shipped as data."""
 
     code = models.CharField(_("CPV code"), max_length=10, primary_key=True)
     label = models.CharField(_("label (Swedish)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     # LOU bilaga 2 / directive 2014/24/EU annex XIV: "social and other specific services" (welfare services).
     is_social_service = models.BooleanField(_("social or other specific service"), default=False)
+    # db_default: the release still serving during a rolling upgrade inserts codes without these columns.
+    is_shortcut = models.BooleanField(_("in the curated list for ASF"), default=False, db_default=False)
+    search_text = models.CharField(
+        _("search text"), max_length=400, blank=True, db_default="", editable=False
+    )
+
+    objects = CpvCodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("CPV code")
@@ -45,6 +81,20 @@ class CpvCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_label}"
+
+    def save(self, *args, **kwargs):
+        # The data migration also folds in the EU's label of a curated code (0008); a code saved here is found
+        # by its own labels.
+        self.search_text = search_text(self.code, self.label, self.label_en)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def prefix(self) -> str:
+        """The code's place in the hierarchy, for "begins with" searches: its digits without the trailing zeros,
+        at least the two of its division (90910000-9 is 9091, 90000000-7 is 90)."""
+        return self.code[:8].rstrip("0").ljust(2, "0")
 
     @property
     def display_label(self) -> str:
@@ -298,3 +348,12 @@ class Amendment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.tender}: {self.reason[:50]}"
+
+    def changed_labels(self) -> list[str]:
+        """What the amendment changed, in words, for the change log ("submission deadline, lots")."""
+        words = {"lots": _("lots"), "documents_added": _("documents added"),
+                 "documents_removed": _("documents withdrawn")}  # fmt: skip
+        # In the tender's field order: jsonb keeps no key order.
+        labels = [str(f.verbose_name) for f in Tender._meta.fields if f.name in self.changes]
+        labels += [str(word) for key, word in words.items() if key in self.changes]
+        return labels

@@ -113,7 +113,7 @@ def _release(tender, *, release_id: str, date: datetime, tag: list[str]) -> dict
     buyer = _party("asfportal-org", tender.buyer_id, tender.buyer.name, tender.buyer.org_number,
                    ["buyer", "procuringEntity"])  # fmt: skip
     parties = [buyer]
-    awards = []
+    awards, contracts = [], []
     for award in tender.awards.all():
         company = award.company
         supplier = _party("asfportal-company", company.pk, company.name, company.org_number, ["supplier"])
@@ -140,6 +140,25 @@ def _release(tender, *, release_id: str, date: datetime, tag: list[str]) -> dict
                 }
             )
         )
+        if getattr(award, "signed_on", None):  # a historical Award of the backfill (0006) has no signed_on
+            # The contract exists once signed (after the standstill, LOU 20 kap. 1 §): one per award.
+            contracts.append(
+                _compact(
+                    {
+                        "id": f"{ocid}-contract-{award.pk}",
+                        "awardID": f"{ocid}-award-{award.pk}",
+                        "status": "active",
+                        "dateSigned": day_start(award.signed_on),
+                        "value": {"amount": float(award.value), "currency": "SEK"},
+                        "period": _compact(
+                            {
+                                "startDate": day_start(award.contract_start_on),
+                                "endDate": day_end(award.contract_end_on),
+                            }
+                        ),
+                    }
+                )
+            )
     lots = list(tender.lots.all())
     reservation = _reservation(tender.legal_basis)
     tender_block = {
@@ -229,5 +248,6 @@ def _release(tender, *, release_id: str, date: datetime, tag: list[str]) -> dict
         "buyer": {"id": buyer["id"], "name": buyer["name"]},
         "tender": _compact(tender_block),
         "awards": awards,
+        "contracts": contracts,
     }
     return _compact(data)

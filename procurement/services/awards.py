@@ -95,12 +95,15 @@ def tender_award(
 @transaction.atomic
 def award_sign(*, award: Award, actor: User, at: datetime | None = None) -> Award:
     """Record that the awarded contract is signed; refused with the reason during the standstill period
-    (avtalsspärr, LOU 20 kap. 1 §) or when it already is. Audited; nothing is sent."""
+    (avtalsspärr, LOU 20 kap. 1 §) or when it already is. Adds the OCDS release of the contract; audited; nothing is sent."""
     at = at or timezone.now()
     award = Award.objects.select_for_update().select_related("tender").get(pk=award.pk)
     raise_if(award.sign_blockers(at=at))
     award.signed_on = timezone.localdate(at)
     clean_or_raise(award)
     award.save(update_fields=["signed_on", "updated_at"])
+    # The tender row is locked before its release is numbered, as every other change does (ocds_release_add).
+    Tender.objects.select_for_update().filter(pk=award.tender_id).first()
+    ocds.ocds_release_add(tender=award.tender, tag=ocds.SIGNED, date=at)
     audit(actor, "procurement.award.signed", award.tender, award=award.pk, company=award.company_id)
     return award

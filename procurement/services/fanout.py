@@ -6,15 +6,16 @@ from django.db.models import Model
 from django.urls import reverse
 
 from asfportal.accounts.models import Role, User
+from asfportal.accounts.selectors import people_with_role
 from asfportal.core.notifications import notify_many
-from companies.models import Company, Representative, ServiceCategory
+from companies.models import Company, ServiceCategory
 
 from ..models import SavedSearch, Tender
 
 
 def officers_of(tender: Tender):
     """The buyer's active procurement officers."""
-    return User.objects.filter(organisation_id=tender.buyer_id, role=Role.PROCUREMENT_OFFICER, is_active=True)
+    return people_with_role(Role.PROCUREMENT_OFFICER, organisation_ids=[tender.buyer_id])
 
 
 def followers(tender: Tender) -> list[User]:
@@ -80,10 +81,15 @@ def notify_matching(tender: Tender) -> None:
             code.startswith(prefix.strip()) for prefix in category.cpv_prefixes.split(",") for code in codes
         )
     ]
-    reps = Representative.objects.filter(
-        company__in=Company.objects.listed().filter(service_categories__in=categories), user__is_active=True
-    ).select_related("user")
-    people = {rep.user for rep in reps}
+    # Every representative of each matching company, also one acting for another of their companies just now.
+    people = set(
+        people_with_role(
+            Role.COMPANY_REPRESENTATIVE,
+            company_ids=Company.objects.listed()
+            .filter(service_categories__in=categories)
+            .values_list("pk", flat=True),
+        )
+    )
     municipality_ids = set(tender.municipalities.values_list("pk", flat=True))
     for search in SavedSearch.objects.select_related("user").filter(user__is_active=True):
         if search_matches(search, tender, codes, municipality_ids):

@@ -13,7 +13,7 @@ from ..ocds import mapping
 
 # The OCDS release tag of each change of a tender (OCDS codelist releaseTag).
 PUBLISHED, AMENDED, UPDATED = ["tender"], ["tenderAmendment"], ["tenderUpdate"]
-AWARDED, CANCELLED = ["award"], ["tenderCancellation"]
+AWARDED, SIGNED, CANCELLED = ["award"], ["contract"], ["tenderCancellation"]
 
 
 def tenders_for_releases(tenders=None, *, award_model=Award, question_model=Question):
@@ -33,7 +33,7 @@ def tenders_for_releases(tenders=None, *, award_model=Award, question_model=Ques
 def ocds_release_add(*, tender: Tender, tag: list[str], date: datetime) -> OcdsRelease:
     """Store the release describing `tender` as it now stands after the change tagged `tag` at `date`.
 
-    Called by the services of publication, amendment, award and cancellation inside their transaction, after the
+    Called by the services of publication, amendment, answered question, award, signing and cancellation inside their transaction, after the
     tender row is locked (select_for_update), so the release number cannot be taken twice. The audit entry is the
     change's own."""
     tender = tenders_for_releases(Tender.objects.filter(pk=tender.pk)).get()
@@ -54,6 +54,9 @@ def stages(tender) -> list[str]:
         tags.append("tenderAmendment")
     if tender.status == "awarded":
         tags.append("award")
+    # getattr: the backfill migration (0006) runs on a historical Award from before signed_on existed (0007).
+    if any(getattr(award, "signed_on", None) for award in tender.awards.all()):
+        tags.append("contract")
     if tender.status == "cancelled":
         tags.append("tenderCancellation")
     return tags

@@ -103,13 +103,23 @@ def tender_publish(*, tender: Tender, actor: User, now: datetime | None = None) 
 
 @transaction.atomic
 def tender_amend(
-    *, tender: Tender, changes: dict[str, Any], reason: str, is_substantial: bool, actor: User
+    *,
+    tender: Tender,
+    changes: dict[str, Any],
+    reason: str,
+    is_substantial: bool,
+    actor: User,
+    lots: list[dict] | None = None,
+    documents_added: list[tuple[str, Any]] = (),
+    documents_removed: list[TenderDocument] = (),
 ) -> Amendment:
-    """Change a published tender's terms with a reason; everyone following it hears of it.
+    """Change a published tender's terms, lots and documents with a reason; everyone following it hears of it.
 
     A substantial change leaves at least PROCUREMENT_AMENDMENT_MIN_DAYS until the deadline (a whole minute, see
-    `legal_extension`), and answers already given must be confirmed again by their companies. The amendment's
-    `new_deadline_at` tells the officer when the deadline was extended.
+    `legal_extension`), and answers already given must be confirmed again by their companies. A change of the
+    lots is always substantial, since answers name the lots they cover; a lot an answer names is never removed.
+    `lots` is the whole new list (number = position; None: unchanged). The amendment's `new_deadline_at` tells
+    the officer when the deadline was extended; the amendment adds an OCDS release.
     """
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     now = timezone.now()
@@ -117,7 +127,17 @@ def tender_amend(
     if not reason.strip():
         raise DomainError([], field_errors={"reason": [_("Give a reason for the amendment.")]})
     changed = {k: v for k, v in changes.items() if k in AMENDABLE_FIELDS and not _same(getattr(tender, k), v)}
-    if not changed and not is_substantial:
+    log = {k: [_plain(getattr(tender, k)), _plain(v)] for k, v in changed.items()}
+    lots_log = _lots_change(tender, lots) if lots is not None else None
+    removed = [d for d in documents_removed if d.tender_id == tender.pk]
+    if lots_log:
+        log["lots"] = lots_log
+        is_substantial = True
+    if documents_added:
+        log["documents_added"] = [title for title, _file in documents_added]
+    if removed:
+        log["documents_removed"] = [d.title for d in removed]
+    if not log and not is_substantial:
         raise DomainError(_("Nothing was changed."))
     new_deadline_value = changed.get("submission_deadline_at")
     if new_deadline_value is not None and new_deadline_value < tender.submission_deadline_at:
@@ -130,12 +150,18 @@ def tender_amend(
                 ]
             },
         )
-    log = {k: [_plain(getattr(tender, k)), _plain(v)] for k, v in changed.items()}
     for name, value in changed.items():
         setattr(tender, name, value)
     new_deadline = extend_for_substantial_change(tender, at=now) if is_substantial else None
     clean_or_raise(tender)
     tender.save()
+    if lots_log:
+        _lots_apply(tender, lots)
+    for title, file in documents_added:
+        document = TenderDocument(tender=tender, title=title, file=file)
+        clean_or_raise(document)
+        document.save()
+    TenderDocument.objects.filter(pk__in=[d.pk for d in removed]).delete()
     amendment = Amendment(
         tender=tender, made_by=actor, reason=reason, changes=log, is_substantial=is_substantial,
         new_deadline_at=new_deadline,
@@ -145,9 +171,46 @@ def tender_amend(
     if is_substantial:
         tender.submissions.update(needs_reconfirmation=True)
     ocds.ocds_release_add(tender=tender, tag=ocds.AMENDED, date=amendment.created_at)
-    audit(actor, "procurement.tender.amended", tender, fields=sorted(changed), substantial=is_substantial)
+    audit(actor, "procurement.tender.amended", tender, fields=sorted(log), substantial=is_substantial)
     fanout.notify_followers(tender, "procurement.tender_changed", about=amendment, context={"reason": reason})
     return amendment
+
+
+def _lots_change(tender: Tender, lots: list[dict]) -> list | None:
+    """[old, new] lot lines ("1. Skolor *") when the new list differs; refuses removing a lot an answer names."""
+    current = list(tender.lots.all())
+
+    def line(number, title, reserved):
+        return f"{number}. {title}{' *' if reserved else ''}"
+
+    old = [line(lot.number, lot.title, lot.is_reserved) for lot in current]
+    new = [line(n, lot["title"], lot.get("is_reserved", False)) for n, lot in enumerate(lots, start=1)]
+    if old == new:
+        return None
+    dropped = [lot for lot in current if lot.number > len(lots)]
+    named = Lot.objects.filter(pk__in=[lot.pk for lot in dropped], submissions__isnull=False).distinct()
+    if named := list(named):
+        raise DomainError(
+            [],
+            field_errors={
+                "lots": [
+                    _("Lot %(lot)s cannot be removed: an answer names it.")
+                    % {"lot": ", ".join(map(str, named))}
+                ]
+            },
+        )
+    return [old, new]
+
+
+def _lots_apply(tender: Tender, lots: list[dict]) -> None:
+    # Lots are kept by number, so answers naming lot 2 still name lot 2 after it is renamed.
+    current = {lot.number: lot for lot in tender.lots.all()}
+    for number, item in enumerate(lots, start=1):
+        lot = current.pop(number, None) or Lot(tender=tender, number=number)
+        lot.title, lot.is_reserved = item["title"], item.get("is_reserved", False)
+        clean_or_raise(lot)
+        lot.save()
+    Lot.objects.filter(pk__in=[lot.pk for lot in current.values()]).delete()
 
 
 def extend_for_substantial_change(tender: Tender, *, at: datetime) -> datetime | None:
@@ -196,6 +259,37 @@ def tender_unwatch(*, tender: Tender, user: User) -> None:
     deleted, _rows = Watch.objects.filter(tender=tender, user=user).delete()
     if deleted:
         audit(user, "procurement.tender.unwatched", tender)
+
+
+@transaction.atomic
+def tender_watches_hand_over(
+    *, person: User, successor: User, organisation_id: int, actor: User | None
+) -> int:
+    """A leaver's follows of their organisation's unfinished tenders pass to the colleague who takes over, so the
+    questions, changes and award still reach someone (accounts administration, core/handover.py). Returns how
+    many tenders the successor now follows because of it; one audit entry for the lot."""
+    watches = Watch.objects.filter(
+        user=person, tender__buyer_id=organisation_id, tender__status__in=OPEN_FOR_HANDOVER
+    )
+    tender_ids = list(watches.values_list("tender_id", flat=True))
+    if not tender_ids:
+        return 0
+    Watch.objects.bulk_create(
+        [Watch(tender_id=pk, user=successor) for pk in tender_ids], ignore_conflicts=True
+    )
+    watches.delete()
+    audit(actor, "procurement.tender.watches_handed_over", successor, tenders=tender_ids, from_user=person.pk)
+    return len(tender_ids)
+
+
+def tender_watches_held(*, person: User, organisation_id: int) -> int:
+    return Watch.objects.filter(
+        user=person, tender__buyer_id=organisation_id, tender__status__in=OPEN_FOR_HANDOVER
+    ).count()
+
+
+# A tender still moving: its follower has something left to hear.
+OPEN_FOR_HANDOVER = (Tender.Status.DRAFT, Tender.Status.PUBLISHED, Tender.Status.CLOSED)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from .officers import (
     tender_publish,
 )
 from .public import (
+    cpv_search,
     document_download,
     ocds_record,
     ocds_release,
@@ -35,6 +36,7 @@ from .public import (
 
 __all__ = [
     "award_sign",
+    "cpv_search",
     "document_add",
     "document_download",
     "ocds_record",

@@ -23,6 +23,7 @@ from ..forms import (
     OfficerTenderFilterForm,
     ReasonForm,
     TenderForm,
+    lots_as_lines,
 )
 from ..lifecycle import swedish_time
 from ..models import Tender
@@ -140,16 +141,21 @@ def tender_amend(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "title": tender.title,
         "description": tender.description,
+        "question_deadline_at": tender.question_deadline_at,
         "submission_deadline_at": tender.submission_deadline_at,
+        "lots": lots_as_lines(tender),
     }
-    form = AmendmentForm(request.POST or None, initial=initial)
+    form = AmendmentForm(request.POST or None, request.FILES or None, initial=initial, tender=tender)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        reason, substantial = data.pop("reason"), data.pop("is_substantial")
+        reason, substantial, lots = data.pop("reason"), data.pop("is_substantial"), data.pop("lots")
+        document, title = data.pop("document"), data.pop("document_title")
+        removed = list(data.pop("documents_removed", []))
         try:
             amendment = services.tender_amend(
-                tender=tender, changes=data, reason=reason, is_substantial=substantial, actor=request.user
-            )
+                tender=tender, changes=data, reason=reason, is_substantial=substantial, actor=request.user,
+                lots=lots, documents_added=[(title, document)] if document else [], documents_removed=removed,
+            )  # fmt: skip
         except DomainError as error:
             add_to_form(form, error)
         else:

@@ -4,7 +4,7 @@ import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,20 @@ def tender_list(request: HttpRequest) -> HttpResponse:
     parts = ("tenders", data_versions("tenders"), minute, request.GET.urlencode())
     return render_cached_list(request, page="procurement/tender_list.html", body="procurement/_tender_list_body.html",
                               results="procurement/_tender_list_results.html", parts=parts, context=context)  # fmt: skip
+
+
+@login_not_required
+@require_safe
+def cpv_search(request: HttpRequest) -> HttpResponse:
+    """The CPV codes matching `q` as JSON, for the searchable CPV fields (static/js/combobox.js): `value` is the
+    code, `prefix` its place in the hierarchy (saved searches keep "begins with"), `text` code and label. Public,
+    like the vocabulary it searches."""
+    query = request.GET.get("q", "")[:100]
+    results = [
+        {"value": code.code, "prefix": code.prefix, "text": f"{code.code} {code.display_label}"}
+        for code in selectors.cpv_search(query=query)
+    ]
+    return JsonResponse({"results": results})
 
 
 @login_not_required

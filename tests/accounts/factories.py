@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.models import ORGANISATION_ROLES, Membership, Organisation, Role, User
 
 PASSWORD = "Korrekt-Häst-Batteri-7"
 
@@ -42,3 +42,25 @@ class UserFactory(DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def _membership(obj, create, extracted, **kwargs):
+        # As in the portal, the role a person acts in is a membership they hold (the mirrored columns name it):
+        # recipients, the switcher and the access history read the memberships. A company's membership comes
+        # with the Representative row (RepresentativeFactory). Created directly, not through the service, so a
+        # test's audit trail holds only what the test did.
+        if create and obj.role in ORGANISATION_ROLES and obj.organisation_id:
+            Membership.objects.get_or_create(
+                user=obj, role=obj.role, organisation_id=obj.organisation_id, revoked_at=None
+            )
+
+
+class MembershipFactory(DjangoModelFactory):
+    """A further, not active membership of an existing person (activate it with services.membership_activate)."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COORDINATOR
+    organisation = factory.SubFactory(OrganisationFactory, kommun=True)

@@ -1,12 +1,13 @@
 """Login, dashboards and password reset through the test client."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from asfportal.accounts.models import Role
+from asfportal.accounts.models import AccessReview, JoinApplication, Role, User
 from asfportal.accounts.permissions import DASHBOARD_URL_NAMES
 from tests.accounts.factories import PASSWORD, UserFactory
 
@@ -83,11 +84,16 @@ def test_coordinator_is_kept_out_of_the_django_admin(client, coordinator):
 @pytest.mark.parametrize("rows", [1, 25])
 def test_administrator_dashboard_uses_constant_queries(client, admin_user, django_assert_num_queries, rows):
     UserFactory.create_batch(rows, role=Role.COORDINATOR)
+    for user in User.objects.filter(role=Role.COORDINATOR)[:rows]:
+        AccessReview.objects.create(organisation=user.organisation, year=2025, due_on=date(2025, 2, 1))
+        JoinApplication.objects.create(
+            organisation=user.organisation, administrator_name="A", administrator_email=f"a{user.pk}@b.se"
+        )
     client.force_login(admin_user)
     # session, user, savepoint + release (ATOMIC_REQUESTS), users by role, organisations by kind, last heartbeat,
-    # new accessibility reports, outbox counts, latest audit entries, unread notifications in the header; an
-    # administrator has no organisation, so no colleagues.
-    with django_assert_num_queries(10):
+    # new accessibility reports, outbox counts, latest audit entries, applications to join and overdue access
+    # reviews (issue 16), unread notifications in the header; an administrator has no organisation, so no colleagues.
+    with django_assert_num_queries(12):
         assert client.get(reverse("accounts:dashboard-administrator")).status_code == 200
 
 

@@ -68,3 +68,15 @@ def each_menu_link(page):
         if not group.evaluate("details => details.open"):
             group.locator("summary").click()
         yield from group.locator("a").all()
+
+
+def failures_of(check, cases) -> list[str]:
+    """Run `check` for every case and collect each case's failure: one test that signs in once for several widths,
+    roles or pages still reports every failing case, not only the first."""
+    failures = []
+    for case in cases:
+        try:
+            check(case)
+        except AssertionError as error:
+            failures.append(f"{case}: {error}")
+    return failures

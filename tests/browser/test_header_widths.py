@@ -5,7 +5,7 @@ were cut off at 1280/1366 px, and below 992 px the menu was a toggle that needed
 import pytest
 from django.urls import reverse
 
-from tests.browser.helpers import each_menu_link, login
+from tests.browser.helpers import each_menu_link, failures_of, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,17 +27,22 @@ def _assert_on_screen(page, width: int) -> None:
         assert box["x"] + box["width"] <= width, f"menu link {link.inner_text()} off-screen at {width} px"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_a_coordinator_sees_their_name_log_out_and_every_menu_link_at_common_widths(
-    page, live_server, coordinator, width
+    page, live_server, coordinator
 ):
     coordinator.full_name = "Margareta Johansson-Lindqvist"
     coordinator.save(update_fields=["full_name"])
-    page.set_viewport_size({"width": width, "height": 800})
     login(page, live_server, coordinator)
     page.goto(f"{live_server.url}{reverse('accounts:dashboard')}")
-    _assert_on_screen(page, width)
-    assert page.locator("#main-menu a", has_text="Deltagare").is_visible()
+
+    # One sign-in and one page, resized to each width (the layout follows the window; no script reads it).
+    def at(width):
+        page.set_viewport_size({"width": width, "height": 800})
+        _assert_on_screen(page, width)
+        assert page.locator("#main-menu a", has_text="Deltagare").is_visible()
+
+    failures = failures_of(at, WIDTHS)
+    assert failures == [], "\n".join(failures)
 
 
 def test_the_menu_works_without_javascript_on_a_small_screen(browser, live_server, coordinator):
@@ -101,28 +106,41 @@ def test_every_page_of_every_role_fits_the_common_widths_and_reflows_at_320_px(
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("role", ["coordinator", "officer", "company_rep", "admin_user"])
 def test_without_javascript_at_320_px_every_menu_link_of_every_role_is_reachable(
-    browser, live_server, request, role
+    browser, live_server, coordinator, officer, company_rep, admin_user
 ):
-    user = request.getfixturevalue(role)
-    user.full_name = "Margareta Johansson-Lindqvist"
-    user.save(update_fields=["full_name"])
-    context = browser.new_context(java_script_enabled=False, viewport={"width": PHONE_WIDTH, "height": 700})
-    page = context.new_page()
-    try:
-        login(page, live_server, user)
-        page.goto(f"{live_server.url}{reverse('accounts:dashboard')}")
-        checked = 0
-        for link in each_menu_link(page):
-            checked += 1
-            link.scroll_into_view_if_needed()
-            box = link.bounding_box()
-            assert link.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, (
-                link.inner_text()
-            )
-        assert checked >= 4
-        assert page.evaluate(SCROLL_WIDTH) <= 0
-        _assert_on_screen(page, PHONE_WIDTH)
-    finally:
-        context.close()
+    users = {
+        "coordinator": coordinator,
+        "officer": officer,
+        "company_rep": company_rep,
+        "admin_user": admin_user,
+    }
+
+    def reachable(role):
+        user = users[role]
+        user.full_name = "Margareta Johansson-Lindqvist"
+        user.save(update_fields=["full_name"])
+        # A fresh browser context per role: nothing of the previous role's session is left.
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": PHONE_WIDTH, "height": 700}
+        )
+        page = context.new_page()
+        try:
+            login(page, live_server, user)
+            page.goto(f"{live_server.url}{reverse('accounts:dashboard')}")
+            checked = 0
+            for link in each_menu_link(page):
+                checked += 1
+                link.scroll_into_view_if_needed()
+                box = link.bounding_box()
+                assert link.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, (
+                    link.inner_text()
+                )
+            assert checked >= 4
+            assert page.evaluate(SCROLL_WIDTH) <= 0
+            _assert_on_screen(page, PHONE_WIDTH)
+        finally:
+            context.close()
+
+    failures = failures_of(reachable, list(users))
+    assert failures == [], "\n".join(failures)

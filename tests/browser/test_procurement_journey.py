@@ -33,7 +33,10 @@ def test_post_ask_answer_submit_refuse_close_and_award(page, live_server, office
     page.locator("#id_legal_basis").select_option("lou_4_18_1")
     page.locator("#id_procurement_id").fill("ÖK-2026-0412")
     page.locator("#id_notice_url").fill("https://annons.example.se/ok-2026-0412")
-    page.locator("#id_cpv_codes").select_option(["90910000-9"])
+    # The CPV field searches the whole vocabulary; "städning" (the EU's word) finds the curated "Rengöring".
+    page.get_by_role("combobox", name="CPV-koder").fill("städning")
+    page.get_by_role("option", name="90910000-9 Rengöring").click()
+    page.keyboard.press("Escape")
     page.locator("#id_estimated_value").fill("1200000")
     page.locator("#id_submission_deadline_at").fill(deadline)
     page.get_by_role("button", name="Spara utkastet").click()

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from asfportal.accounts.models import Membership, Role
 from companies.models import Assessment, Company, Representative
 from tests.accounts.factories import UserFactory
 
@@ -43,9 +44,18 @@ class CompanyFactory(DjangoModelFactory):
 class RepresentativeFactory(DjangoModelFactory):
     class Meta:
         model = Representative
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, role="company_representative", organisation=None)
     company = factory.SubFactory(CompanyFactory)
+
+    @factory.post_generation
+    def _membership(obj, create, extracted, **kwargs):
+        # The Representative row mirrors the person's active company membership (accounts.Membership).
+        if create:
+            Membership.objects.get_or_create(
+                user=obj.user, role=Role.COMPANY_REPRESENTATIVE, company=obj.company, revoked_at=None
+            )
 
 
 def assessment_fields(**overrides) -> dict:

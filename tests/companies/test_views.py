@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from asfportal.accounts.models import Role
+from asfportal.accounts.services import membership_grant
 from asfportal.core.models import Notification
 from companies import services
 from companies.models import Assessment, ChangeRequest, Company
@@ -37,6 +39,9 @@ MATRIX = {
     "company-detail-unlisted": (["unlisted_pk"], [404, 200, 200, 404, 404, 200, 200]),
     "company-edit": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
     "company-facts": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    # A company's own people (issue 16): its representatives only; another company's representative 404.
+    "company-people": (["pk"], ["login", 403, 403, 200, 404, 403, 403]),
+    "colleague-remove": (["pk", "membership_pk"], ["login", 403, 403, 200, 404, 403, 403]),
     "my-company": ([], ["login", 404, 404, 302, 302, 404, 404]),
     "open-data-json": ([], [200, 200, 200, 200, 200, 200, 200]),
     "open-data-csv": ([], [200, 200, 200, 200, 200, 200, 200]),
@@ -84,7 +89,12 @@ def test_every_companies_url_answers_each_visitor_as_expected(
     invitation = services.representative_invite(
         company=company, email="ny@foretag.se", full_name="Ny", actor=coordinator
     )
+    colleague = RepresentativeFactory(company=CompanyFactory()).user
+    membership = membership_grant(
+        user=colleague, role=Role.COMPANY_REPRESENTATIVE, company=company, activate=False
+    )
     values = {
+        "membership_pk": membership.pk,
         "pk": company.pk,
         "unlisted_pk": CompanyFactory().pk,
         "cr_pk": change_request.pk,
@@ -260,6 +270,25 @@ def test_a_representative_edits_contact_details_at_once(client, rep):
     assert (company.phone, company.work_training_places) == ("019-12 34 56", 4)
     assert list(company.contacts.values_list("name", "email")) == [("Sara Lind", "sara@kafe.se")]
     assert company.history.first().history_user == rep
+
+
+def test_the_edit_page_shows_the_saved_details_after_each_save_though_its_form_is_cached(client, rep):
+    """The empty profile form is a cached part (companies/views/representatives.py): a save must replace it."""
+    company = rep.representation.company
+    url = reverse("companies:company-edit", args=[company.pk])
+    client.force_login(rep)
+    assert "019-11 11 11" not in client.get(url).content.decode()  # rendered and cached
+    response = client.post(
+        url,
+        {"name": company.name, "phone": "019-11 11 11", "work_training_places": 2, "contacts-TOTAL_FORMS": 1,
+         "contacts-INITIAL_FORMS": 0, "contacts-0-name": "Per Ek", "contacts-0-email": "per@kafe.se"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'value="019-11 11 11"' in page and 'value="Per Ek"' in page
+    # A change made elsewhere replaces it too (every delete bumps the companies' version).
+    company.contacts.all().delete()
+    assert 'value="Per Ek"' not in client.get(url).content.decode()
 
 
 def test_a_coordinator_assesses_with_evidence_and_the_company_is_listed(client, coordinator):

@@ -186,8 +186,9 @@ def test_notification_list_shows_only_ones_own_in_constant_queries(
         notify(recipient=coordinator, kind=KIND, key=f"mine-{n}")
     notify(recipient=outsider, kind=KIND, key="theirs")
     client.force_login(coordinator)
-    # session, user, savepoint + release, count + page of notifications, unread count in the header
-    with django_assert_num_queries(6):
+    # session, user, savepoint + release, count + page of notifications, unread count in the header, the header's
+    # memberships (both cached with the person's header figures once computed)
+    with django_assert_num_queries(7):
         response = client.get(reverse("core:notification-list"))
     assert len(response.context["page_obj"]) == rows
     assert all(n.recipient_id == coordinator.pk for n in response.context["page_obj"])

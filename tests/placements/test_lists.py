@@ -268,7 +268,8 @@ def test_the_filtered_lists_use_constant_queries(client, coordinator, django_ass
     client.force_login(coordinator)
     query = {"q": "P-ORB", "status": "active", "company": company.pk, "follow_up": "overdue", "sort": "follow_up",
              "period_from": (TODAY - timedelta(days=5)).isoformat(), "period_to": TODAY.isoformat()}  # fmt: skip
-    # user, organisation; the company's check; the company choices; count; page; the session's last-seen mark
-    with django_assert_num_queries(8):
+    # user, organisation; the company's check; the company choices; count; page; the session's last-seen mark;
+    # the header's list of the person's memberships (the cache is empty here)
+    with django_assert_num_queries(9):
         response = client.get(reverse(name), query)
     assert response.status_code == 200 and len(response.context["page_obj"]) == rows

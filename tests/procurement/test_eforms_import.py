@@ -13,7 +13,7 @@ from asfportal.core.exceptions import DomainError
 from asfportal.core.models import AuditEntry
 from procurement.eforms import parse_notice
 from procurement.eforms.imports import tender_import_from_notice, unmapped_for
-from procurement.models import Amendment, Award, Tender
+from procurement.models import Amendment, Award, Lot, OcdsRelease, Tender
 from procurement.services import submission_submit
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.procurement.factories import TenderFactory
@@ -155,3 +155,33 @@ def test_a_veat_notice_becomes_a_direct_award_draft_listing_its_winners(officer)
     )
     review = {item.term: item.value for item in unmapped_for(tender)}
     assert review["OPT-300-Tenderer ORG-0006"] == "Invacare Ltd"
+
+
+def test_an_award_notice_awards_the_lot_it_names_in_a_tender_in_lots(officer):
+    # can-social_24 has three lots and awards only LOT-0002 (LOT-0001 closed without a winner, LOT-0003 open): the
+    # portal's tender in three lots has lot 2 awarded, to the company that answered it, and nothing else.
+    company = CompanyFactory(verified=True)
+    rep = RepresentativeFactory(company=company).user
+    tender = TenderFactory(
+        buyer=officer.organisation, created_by=officer, published=True,
+        procurement_id="23da790b-60bc-4897-8a6b-5b8eda654d89",
+    )  # fmt: skip
+    lots = [Lot.objects.create(tender=tender, number=n, title=f"Del {n}") for n in (1, 2, 3)]
+    submission_submit(tender=tender, company=company, message="Vårt svar.", occupied=10, in_target_group=6,
+                      actor=rep, lots=[lots[1]])  # fmt: skip
+    Tender.objects.filter(pk=tender.pk).update(status="closed", submission_deadline_at=timezone.now())
+    data = (
+        (EXAMPLES / "can-social_24.xml")
+        .read_bytes()
+        .replace(
+            b"<cbc:CompanyID>kap</cbc:CompanyID>",
+            f"<cbc:CompanyID>{company.org_number}</cbc:CompanyID>".encode(),
+        )
+    )
+    tender_import_from_notice(notice=parse_notice(data), actor=officer)
+    [award] = Award.objects.filter(tender=tender)
+    assert (award.lot, award.company, award.awarded_on) == (lots[1], company, timezone.localdate())
+    assert award.signed_on is None  # the notice gives no conclusion date (BT-145)
+    release = OcdsRelease.objects.filter(tender=tender).latest("pk")
+    assert release.tag == ["award"]
+    assert [a["relatedLots"] for a in release.data["awards"]] == [["lot-2"]]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from procurement import services
 from procurement.models import Lot, OcdsRelease, Submission, Tender
 from procurement.ocds import EXTENSIONS, packages
+from procurement.ocds.mapping import day_start
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.procurement.factories import TenderFactory
 from tests.procurement.ocds_review import problems, review
@@ -39,7 +40,8 @@ def rep():
 
 
 def _lifecycle(officer, rep) -> Tender:
-    """A tender in lots through every change: published, a question answered, amended, closed and awarded."""
+    """A tender in lots through every change: published, a question answered, amended, closed, awarded (the
+    decision dated three weeks ago, so the standstill is over) and its contract signed."""
     today = timezone.localdate()
     tender = TenderFactory(buyer=officer.organisation, contract_start_on=today + timedelta(days=60),
                            contract_end_on=today + timedelta(days=240))  # fmt: skip
@@ -54,8 +56,10 @@ def _lifecycle(officer, rep) -> Tender:
     Submission.objects.create(tender=tender, company=rep.representation.company, submitted_by=rep, message="x",
                               submitted_at=timezone.now())  # fmt: skip
     Tender.objects.filter(pk=tender.pk).update(status="closed", submission_deadline_at=timezone.now())
-    services.tender_award(tender=tender, awards=[{"company": rep.representation.company, "value": 500_000,
-                                                  "lot": tender.lots.get(number=1)}], actor=officer)  # fmt: skip
+    [award] = services.tender_award(tender=tender, awards=[{"company": rep.representation.company, "value": 500_000,
+                                    "lot": tender.lots.get(number=1), "awarded_on": today - timedelta(days=21)}],
+                                    actor=officer)  # fmt: skip
+    services.award_sign(award=award, actor=officer)
     return tender
 
 
@@ -121,11 +125,18 @@ def test_every_change_adds_a_release_and_the_record_compiles_them_as_ocdskit_doe
 
     tender = _lifecycle(officer, rep)
     releases = [r for r in _package(client)["releases"] if r["ocid"] == f"ocds-asfprt-{tender.pk}"]
-    assert [r["tag"] for r in releases] == [["tender"], ["tenderUpdate"], ["tenderAmendment"], ["award"]]
-    assert len({r["id"] for r in releases}) == 4
-    assert [r["tender"]["title"] for r in releases][-2:] == ["Städning, ny titel"] * 2
+    tags = [r["tag"] for r in releases]
+    assert tags == [["tender"], ["tenderUpdate"], ["tenderAmendment"], ["award"], ["contract"]]
+    assert len({r["id"] for r in releases}) == 5
+    assert [r["tender"]["title"] for r in releases][-3:] == ["Städning, ny titel"] * 3
     assert releases[0]["tender"]["title"] != "Städning, ny titel"  # a release is never rewritten
-    assert OcdsRelease.objects.filter(tender=tender).count() == 4
+    assert OcdsRelease.objects.filter(tender=tender).count() == 5
+    assert "contracts" not in releases[3]  # awarded, not yet signed
+    (award,) = releases[4]["awards"]
+    assert award["relatedLots"] == ["lot-1"]
+    (contract,) = releases[4]["contracts"]
+    assert contract["awardID"] == award["id"] and contract["status"] == "active"
+    assert contract["dateSigned"] == day_start(timezone.localdate())  # the Swedish day, in Swedish time
 
     record_package = _record(client, tender)
     (record,) = record_package["records"]
@@ -136,6 +147,9 @@ def test_every_change_adds_a_release_and_the_record_compiles_them_as_ocdskit_doe
     assert record["compiledRelease"] == expected["compiledRelease"]
     assert record["compiledRelease"]["tag"] == ["compiled"]
     assert record["compiledRelease"]["awards"][0]["suppliers"][0]["name"] == "Städkraft"
+    assert (
+        record["compiledRelease"]["contracts"][0]["awardID"] == record["compiledRelease"]["awards"][0]["id"]
+    )
 
 
 def test_the_record_package_passes_the_data_review(client, officer, rep, monkeypatch):
@@ -305,7 +319,7 @@ def test_a_tender_published_before_releases_were_kept_gets_one_release_as_it_sta
     OcdsRelease.objects.filter(tender=tender).delete()
     assert ocds_releases_backfill(tenders_for_releases(Tender.objects.all())) == 1
     (release,) = OcdsRelease.objects.filter(tender=tender)
-    assert release.tag == ["tender", "tenderAmendment", "award"]
+    assert release.tag == ["tender", "tenderAmendment", "award", "contract"]
     assert ocds_releases_backfill(tenders_for_releases(Tender.objects.all())) == 0  # never twice
 
 

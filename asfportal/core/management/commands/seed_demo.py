@@ -61,6 +61,15 @@ class Command(BaseCommand):
             ]
             for seeder in SEEDERS:
                 seeder(self.stdout)
+            # The small kommun's case (issue 16): its coordinator also posts the reserved tenders, a second
+            # membership she switches to in the header. Granted after the seeders, which notify as before.
+            coordinator = users[0]
+            account_services.membership_grant(
+                user=coordinator,
+                role=Role.PROCUREMENT_OFFICER,
+                organisation=coordinator.organisation,
+                activate=False,
+            )
             for user in users:
                 if two_factor.is_required(user):
                     demo_authenticator_add(user)
@@ -69,6 +78,7 @@ class Command(BaseCommand):
             org = f" ({user.organisation})" if user.organisation else ""
             self.stdout.write(f"  {user.get_role_display():<28} {user.email:<34} {DEMO_PASSWORD}{org}")
         self.stdout.write(
+            f"  {users[0].email} is also a procurement officer there: switch roles in the header.\n"
             "Coordinators, procurement officers and the administrator also give a code (two-factor):\n"
             f"  add the key {DEMO_TOTP_KEY_BASE32} to an authenticator app (time-based), or print the current code\n"
             "  with: .venv/bin/python manage.py demo_code"

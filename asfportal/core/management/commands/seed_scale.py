@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from asfportal.accounts import services as account_services
-from asfportal.accounts.models import Organisation, Role, User
+from asfportal.accounts.models import ORGANISATION_ROLES, Membership, Organisation, Role, User
 from asfportal.core.scale import SCALE_SEEDERS, ScaleContext, Timer, bulk
 
 # The defaults are Sweden: 290 kommuner and 21 regioner (loaded from SCB's codes), about 80 samordningsförbund.
@@ -112,7 +112,11 @@ class Command(BaseCommand):
             user(f"foretag-{n}@scale.example", Role.COMPANY_REPRESENTATIVE, None)
             for n in range(representatives)
         ]
-        for saved in bulk(User, people):
+        saved_people = bulk(User, people)
+        # Each person's one role is their one membership, as in the portal (recipients are found through them).
+        bulk(Membership, (Membership(user_id=p.pk, role=p.role, organisation_id=p.organisation_id)
+                          for p in saved_people if p.role in ORGANISATION_ROLES))  # fmt: skip
+        for saved in saved_people:
             if saved.role == Role.COORDINATOR:
                 ctx.coordinators.setdefault(saved.organisation_id, []).append(saved.pk)
             elif saved.role == Role.PROCUREMENT_OFFICER:

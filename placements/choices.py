@@ -88,6 +88,7 @@ ACCESS_LOG_ACTIONS = {
     "viewed": _("Viewed the record"),
     "registered": _("Registered the participant"),
     "consent withdrawn": _("Recorded the withdrawn consent"),
+    "consent renewed": _("Recorded a new consent"),
     "placement created": _("Created a placement"),
     "exported": _("Exported the register extract"),
 }

@@ -252,3 +252,32 @@ PARTICIPANT_SORT_CHOICES = [
     ("-registered", _("Registered, latest first")),
     ("registered", _("Registered, earliest first")),
 ]
+
+
+class ConsentRenewForm(forms.Form):
+    given_on = forms.DateField(
+        label=_("New consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if the consent runs until it is withdrawn."),
+    )  # fmt: skip
+    scope = forms.CharField(label=_("What the consent covers"), max_length=300,
+                            initial=_("Registration and follow-up of work training at an ASF"))  # fmt: skip
+    sus_form_collected = forms.BooleanField(
+        label=_("The SUS consent form (9443) is collected"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].initial = timezone.localdate()
+        self.helper = submit_helper(_("Record the new consent"))
+
+
+class SusRecordForm(forms.Form):
+    done_on = forms.DateField(label=_("Done in SUS on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].initial = timezone.localdate()
+        self.helper = submit_helper(label)

@@ -37,7 +37,7 @@ def get_placement_for_coordinator(request: HttpRequest, pk: int) -> Placement:
     if not is_coordinator(request.user):
         raise PermissionDenied
     return get_object_or_404(
-        Placement.objects.select_related("participant", "company", "offer"),
+        Placement.objects.select_related("participant", "company", "offer", "referring_organisation"),
         pk=pk,
         referring_organisation_id=request.user.organisation_id,
     )

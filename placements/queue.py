@@ -35,12 +35,16 @@ FOLLOW_UP_AHEAD_DAYS = 7
 START_AHEAD_DAYS = 7
 # An offer "ends" when its last day is this close.
 OFFER_END_WARNING_DAYS = 14
+# A new consent takes a meeting to collect: ask a month before the current one runs out.
+CONSENT_WARNING_DAYS = 30
 
 register_kinds(
     QueueKind("placements.follow_up", _("Follow-ups due"), order=10),
     QueueKind("placements.follow_up_90", _("Follow-ups 90 days after the end"), order=12),
     QueueKind("placements.outcome_missing", _("Outcomes missing"), order=14),
     QueueKind("placements.ending", _("Placements ending within 14 days"), order=16),
+    QueueKind("placements.consent_expiring", _("Consents that expire"), order=18),
+    QueueKind("placements.sus", _("SUS registrations in and out"), order=20),
     QueueKind("placements.starting", _("Placements starting within a week"), order=10),
     QueueKind("placements.meeting_at_company", _("Follow-up meetings at the company"), order=12),
     QueueKind("placements.offer_full_or_ending", _("Places running full or ending"), order=14),
@@ -109,6 +113,68 @@ def coordinator_items(user, *, today: date, now: datetime):
             due=placement.planned_end_on,
             overdue=missing,
             action=gettext("End the placement"),
+        )
+
+    consents = (
+        Consent.objects.filter(
+            participant__organisation_id=organisation_id,
+            participant__anonymised_at__isnull=True,
+            status=Consent.Status.GIVEN,
+            valid_until__lte=today + timedelta(days=CONSENT_WARNING_DAYS),
+        )
+        .select_related("participant")
+        .order_by("valid_until", "pk")
+    )
+    for consent in consents:
+        expired = consent.valid_until < today
+        yield QueueItem(
+            kind="placements.consent_expiring",
+            what=gettext(
+                "The consent has run out: nothing more may be registered until a new one is recorded"
+            )
+            if expired
+            else gettext("The consent runs out: collect and record a new one"),
+            whom=consent.participant.code,
+            url=reverse("placements:consent-renew", args=[consent.participant_id]),
+            due=consent.valid_until,
+            overdue=expired,
+            action=gettext("Record a new consent"),
+        )
+    if user.organisation.kind == user.organisation.Kind.SAMORDNINGSFORBUND:
+        yield from _sus_items(organisation_id, today)
+
+
+def _sus_items(organisation_id: int, today: date):
+    """Registrations in SUS at the start and out at the end, due on the day (Finsam-funded efforts only)."""
+    placements = (
+        Placement.objects.filter(referring_organisation_id=organisation_id)
+        .filter(
+            Q(sus_registered_on__isnull=True, status__in=Placement.STARTED_STATUSES)
+            | Q(
+                sus_registered_on__isnull=False,
+                sus_deregistered_on__isnull=True,
+                status__in=Placement.FINISHED_STATUSES,
+            )
+        )
+        .select_related("participant", "company")
+        .order_by("start_on", "pk")
+    )
+    for placement in placements:
+        registering = placement.sus_registered_on is None
+        due = placement.start_on if registering else placement.ended_on
+        yield QueueItem(
+            kind="placements.sus",
+            what=(
+                gettext("Register the participant in SUS for the effort at %(company)s")
+                if registering
+                else gettext("De-register the participant from SUS: the effort at %(company)s has ended")
+            )
+            % {"company": placement.company.name},
+            whom=placement.participant.code,
+            url=reverse("placements:placement-sus", args=[placement.pk]),
+            due=due,
+            overdue=due is not None and due < today,
+            action=gettext("Record in SUS"),
         )
 
 

@@ -475,3 +475,56 @@ def participants_anonymise(*, today: date) -> int:
 
 def support_measure_is_forbund(placement: Placement) -> bool:
     return placement.support_measure == SupportMeasure.FORBUND_PROJECT
+
+
+@transaction.atomic
+def consent_renew(
+    *, participant: Participant, given_on: date, valid_until: date | None, scope: str, sus_form_collected: bool,
+    actor: User,
+) -> Consent:  # fmt: skip
+    """Record a new consent for the participant; the consents it replaces end (status expired) on the day the
+    new one was given, so exactly one consent is current. Audited and access-logged."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    raise_if(participant.consent_renew_blockers())
+    today = timezone.localdate()
+    if given_on > today:
+        raise DomainError(_("The date cannot be in the future."))
+    consent = Consent(participant=participant, given_on=given_on, valid_until=valid_until, scope=scope,
+                      sus_form_collected=sus_form_collected, recorded_by=actor)  # fmt: skip
+    clean_or_raise(consent)
+    current = participant.consents.filter(status=Consent.Status.GIVEN)
+    if current.filter(given_on__gt=given_on).exists():
+        raise DomainError(_("The new consent cannot be older than the current one."))
+    current.update(status=Consent.Status.EXPIRED, ended_on=given_on, updated_at=timezone.now())
+    consent.save()
+    audit(actor, "placements.consent.renewed", None, organisation=participant.organisation_id)
+    log_access(participant=participant, user=actor, action="consent renewed")
+    return consent
+
+
+@transaction.atomic
+def placement_sus_record(*, placement: Placement, done_on: date, actor: User) -> Placement:
+    """Record that the participant was registered in SUS (at the start) or de-registered (at the end) on
+    `done_on`, whichever is due; the portal itself never sends anything to SUS."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("referring_organisation")
+        .get(pk=placement.pk)
+    )
+    today = timezone.localdate()
+    registering = placement.sus_registered_on is None
+    if registering:
+        raise_if(placement.sus_registration_blockers(on=done_on, at=today))
+        placement.sus_registered_on = done_on
+    else:
+        if placement.sus_deregistered_on is not None:
+            raise AlreadyDone(_("The de-registration from SUS is already recorded."), result=placement)
+        raise_if(placement.sus_deregistration_blockers(on=done_on, at=today))
+        placement.sus_deregistered_on = done_on
+    clean_or_raise(placement)
+    placement.save(update_fields=["sus_registered_on", "sus_deregistered_on", "updated_at"])
+    if registering:
+        audit(actor, "placements.placement.sus_registered", placement)
+    else:
+        audit(actor, "placements.placement.sus_deregistered", placement)
+    return placement

@@ -25,11 +25,13 @@ from .forms import (
     PLACEMENT_SORT_CHOICES,
     CapacityFilterForm,
     CaseloadFilterForm,
+    ConsentRenewForm,
     FollowUpForm,
     OfferForm,
     ParticipantForm,
     PlacementEndForm,
     PlacementForm,
+    SusRecordForm,
 )
 from .models import AccessLogEntry, FollowUp, Offer, Placement
 from .services import AlreadyDone
@@ -386,3 +388,46 @@ def figures(request: HttpRequest) -> HttpResponse:
         organisation_id=request.user.organisation_id, year=year, today=timezone.localdate()
     )
     return render(request, "placements/figures.html", {"figures": data})
+
+
+def consent_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new consent before the current one runs out (or after it has)."""
+    participant = permissions.get_participant(request, pk)
+    form = ConsentRenewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_renew(participant=participant, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The new consent is recorded."))
+            return redirect("placements:participant-detail", pk=participant.pk)
+    return render(request, "placements/consent_renew.html", {"form": form, "participant": participant})
+
+
+def placement_sus(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the registration in SUS at the start, or the de-registration at the end (förbund only)."""
+    placement = permissions.get_placement_for_coordinator(request, pk)
+    registering = placement.sus_registered_on is None
+    label = _("Record the registration in SUS") if registering else _("Record the de-registration from SUS")
+    form = SusRecordForm(request.POST or None, label=label)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_sus_record(placement=placement, actor=request.user, **form.cleaned_data)
+        except AlreadyDone as done:
+            messages.info(request, done.message)
+            return redirect("placements:participant-detail", pk=placement.participant_id)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Recorded. Thank you."))
+            return redirect("placements:participant-detail", pk=placement.participant_id)
+    today = timezone.localdate()
+    blockers = (
+        placement.sus_registration_blockers(on=today, at=today)
+        if registering
+        else placement.sus_deregistration_blockers(on=today, at=today)
+    )
+    context = {"form": form, "placement": placement, "registering": registering, "blockers": blockers,
+               "title": label}  # fmt: skip
+    return render(request, "placements/placement_sus.html", context)

@@ -212,3 +212,13 @@ IndicatorFormSet = forms.modelformset_factory(
 MilestoneFormSet = forms.modelformset_factory(
     Milestone, form=MilestoneForm, extra=1, can_delete=True, max_num=30, absolute_max=30
 )
+
+
+class BoardReportForm(forms.Form):
+    submitted_on = forms.DateField(
+        label=_("Put before the board on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Record the report"))

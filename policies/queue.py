@@ -1,15 +1,15 @@
 """Work-queue items of policies (core/queue.py) for coordinators: policy reviews due, activities late or at risk
 (their traffic light, `Activity.signal`), and last year's annual report while it is not generated.
 
-Not listed, because the models do not hold them: a samordningsförbund's interim and annual reports to its board
-(there is no record of a report to the board, so an item could never be done; the reminder sweep still reminds of
-the dates, reminders.FORBUND_REPORT_DATES)."""
+A samordningsförbund's coordinators also see its interim and annual reports to the board that are due by the
+schedule (models.reports.BOARD_REPORT_PERIOD_ENDS) until one is recorded as put before the board (BoardReport)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from asfportal.accounts import capabilities
 from asfportal.accounts.models import Organisation, Role
 from asfportal.core.queue import QueueItem, QueueKind, queue_provider, register_kinds
 
-from .models import Activity, AnnualReport, Policy
+from .models import Activity, AnnualReport, BoardReport, Policy
 from .reminders import REVIEW_WARNING_DAYS
 
 
@@ -31,6 +31,7 @@ register_kinds(
     QueueKind("policies.review", _("Policy reviews due"), order=50),
     QueueKind("policies.activity", _("Activities late or at risk"), order=52),
     QueueKind("policies.annual_report", _("Annual report"), order=54),
+    QueueKind("policies.board_report", _("Reports to the board"), order=56),
 )
 
 
@@ -90,3 +91,36 @@ def coordinator_items(user, *, today: date, now: datetime):
                 due=None,
                 action=gettext("Annual reports"),
             )
+
+    if organisation.kind == Organisation.Kind.SAMORDNINGSFORBUND:
+        yield from _board_report_items(organisation, today)
+
+
+def _board_report_items(organisation, today: date):
+    periods = BoardReport.periods_due(today=today)
+    if not periods:
+        return
+    done = set(
+        BoardReport.objects.filter(
+            organisation=organisation, period_end__gte=periods[0][1], period_end__lte=periods[-1][1]
+        ).values_list("kind", "period_end")
+    )
+    for kind, period_end in periods:
+        if (kind, period_end) in done:
+            continue
+        due = BoardReport.due_on(kind, period_end)
+        what = (
+            gettext("Put the annual report for %(year)s before the board") % {"year": period_end.year}
+            if kind == BoardReport.Kind.ANNUAL
+            else gettext("Put the interim report for January to %(end)s before the board")
+            % {"end": formats.date_format(period_end, "j F Y")}
+        )
+        yield QueueItem(
+            kind="policies.board_report",
+            what=what,
+            whom=organisation.name,
+            url=reverse("policies:board-report-record", args=[kind, period_end.isoformat()]),
+            due=due,
+            overdue=due < today,
+            action=gettext("Record the report"),
+        )

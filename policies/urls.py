@@ -36,6 +36,11 @@ urlpatterns = [
     path("styrning/aktiviteter/<int:pk>/framsteg/", views.activity_progress, name="activity-progress"),
     path("styrning/aktiviteter/<int:pk>/uppfoljning/", views.activity_followup, name="activity-followup"),
     path("styrning/arsrapporter/", views.reports, name="reports"),
+    path(
+        "styrning/styrelserapporter/<str:kind>/<str:period_end>/",
+        views.board_report_record,
+        name="board-report-record",
+    ),
     path("styrning/arsrapporter/<int:pk>/", views.report_detail, name="report-detail"),
     path("styrning/arsrapporter/<int:pk>/status/", views.report_status, name="report-status"),
     path("styrning/arsrapporter/<int:pk>/<str:fmt>/", views.report_download, name="report-download"),

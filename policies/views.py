@@ -1,5 +1,7 @@
 """Public "Vem kontaktar jag?", policies and plan progress; coordinators keep their organisation's steering."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +19,7 @@ from asfportal.core.exceptions import DomainError, add_to_form
 from . import permissions, selectors, services
 from .forms import (
     ActivityForm,
+    BoardReportForm,
     ContactForm,
     ContractTotalForm,
     GoalForm,
@@ -27,7 +30,7 @@ from .forms import (
     ProgressForm,
     ReportRequestForm,
 )
-from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Goal, Policy
+from .models import ActionPlan, Activity, AnnualReport, BoardReport, ContactPerson, Goal, Policy
 
 # --- The public ------------------------------------------------------------------------------------------------
 
@@ -375,3 +378,32 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if not document:
         raise Http404
     return uploads.serve(document)
+
+
+def board_report_record(request: HttpRequest, kind: str, period_end: str) -> HttpResponse:
+    """Record that a förbund's interim or annual report went to its board (the work queue links here)."""
+    permissions.require_coordinator(request)
+    organisation = request.user.organisation
+    try:
+        end = date.fromisoformat(period_end)
+    except ValueError:
+        raise Http404 from None
+    if kind not in BoardReport.Kind.values:
+        raise Http404
+    form = BoardReportForm(request.POST or None, initial={"submitted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_report_record(organisation=organisation, kind=kind, period_end=end,
+                                         actor=request.user, **form.cleaned_data)  # fmt: skip
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The report to the board is recorded."))
+            return redirect("accounts:dashboard")
+    today = timezone.localdate()
+    blockers = BoardReport.record_blockers(
+        organisation=organisation, kind=kind, period_end=end, on=today, at=today
+    )
+    context = {"form": form, "kind_label": BoardReport.Kind(kind).label, "period_end": end,
+               "due_on": BoardReport.due_on(kind, end), "blockers": blockers}  # fmt: skip
+    return render(request, "policies/board_report_form.html", context)

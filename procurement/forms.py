@@ -379,7 +379,9 @@ class AwardDecisionForm(forms.Form):
 
 
 class TenderFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
     legal_basis = forms.ChoiceField(
         label=_("Procedure"), choices=[("", _("All procedures")), *Tender.LegalBasis.choices], required=False
     )

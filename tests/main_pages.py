@@ -30,7 +30,7 @@ from asfportal.core.calendars import services as calendar_services
 from companies import services as company_services
 from companies.models import ChangeRequest, Company
 from placements.models import FollowUp, Offer, Placement
-from policies.models import ActionPlan, AnnualReport, ContactPerson, Policy
+from policies.models import ActionPlan, AnnualReport, BoardReport, ContactPerson, Policy
 from procurement import services as procurement_services
 from procurement.models import SavedSearch, Submission, Tender, TenderDocument
 from tests import test_url_matrix as core_matrix
@@ -275,6 +275,9 @@ def seed_portal(users: dict[str, object]) -> dict[str, dict[str, object]]:
             "contact": ContactPerson.objects.filter(organisation=orebro).first().pk,
             "adopted_policy": Policy.objects.filter(organisation=orebro, status="adopted").first().pk,
             "draft_policy": Policy.objects.filter(organisation=orebro, status="draft").first().pk,
+            # The latest reporting period to the board (a municipality's page says only a förbund reports here).
+            "kind": BoardReport.periods_due(today=timezone.localdate())[-1][0],
+            "period_end": BoardReport.periods_due(today=timezone.localdate())[-1][1].isoformat(),
         },
         "reports": {
             "report": AnnualReport.objects.filter(organisation=orebro).first().pk,

@@ -54,7 +54,7 @@ from hypothesis import strategies as st
 
 from asfportal.accounts.models import Role
 from tests import fuzz
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields, luhn_complete
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +232,35 @@ class World:
     @cached_property
     def placement(self):
         return self._placement(start=True).pk
+
+    @cached_property
+    def forbund_coordinator(self):
+        return UserFactory(role=Role.COORDINATOR, organisation=OrganisationFactory(samordningsforbund=True))
+
+    @cached_property
+    def forbund_placement(self):
+        from placements import services
+        from placements.models import Offer
+        from tests.placements.factories import ParticipantFactory
+
+        placement = services.placement_create(
+            participant=ParticipantFactory(organisation=self.forbund_coordinator.organisation),
+            offer=Offer.objects.get(pk=self.offer), actor=self.forbund_coordinator,
+            fields={"support_measure": "af_work_training", "start_on": TODAY, "planned_end_on": TODAY + timedelta(days=60),
+                    "hours_per_week": 20, "goals": "Kassa och servering"},
+        )  # fmt: skip
+        services.placement_start(placement=placement, actor=self.forbund_coordinator)
+        return placement.pk
+
+    board_report_kind = "interim"
+
+    @cached_property
+    def board_report_period_end(self):
+        from policies.models import BoardReport
+
+        return [end for kind, end in BoardReport.periods_due(today=TODAY) if kind == "interim"][
+            -1
+        ].isoformat()
 
     @cached_property
     def planned_placement(self):
@@ -680,6 +709,8 @@ REGISTRY: dict[str, Entry] = {
     "placements:participant-export": _reads("coordinator", "participant"),
     "placements:participant-erase": _action("coordinator", "participant"),
     "placements:consent-withdraw": _action("coordinator", "participant"),
+    "placements:consent-renew": Entry("coordinator", ("participant",), valid=lambda w: {"given_on": TODAY, "valid_until": TODAY + timedelta(days=365), "scope": "Arbetsträning", "sus_form_collected": True}),
+    "placements:placement-sus": Entry("forbund_coordinator", ("forbund_placement",), valid=lambda w: {"done_on": TODAY}),
     "placements:placement-create": Entry("coordinator", ("participant",), valid=lambda w: {"offer": w.offer, "support_measure": "af_work_training", "start_on": TODAY, "planned_end_on": TODAY + timedelta(days=60), "hours_per_week": 20, "supervisor": "Eva", "goals": "Kassa"}),
     "placements:placement-start": _action("coordinator", "planned_placement"),
     "placements:placement-end": Entry("coordinator", ("placement",), valid=lambda w: {"ended_on": TODAY, "outcome": "work_at_asf", "end_reason": "Fick anställning.", "income_after": "wage", "occupation_after": "work"}),
@@ -699,6 +730,7 @@ REGISTRY: dict[str, Entry] = {
     "policies:activity-delete": _action("coordinator", "plan", "activity"),
     "policies:activity-progress": Entry("coordinator", ("activity",), valid=lambda w: {"text": "Tre skolor har anmält sig.", "status": "ongoing", "progress": 60}),
     "policies:activity-followup": Entry("coordinator", ("activity",), valid=lambda w: {"indicators-0-name": "Antal möten", "indicators-0-baseline": "2", "indicators-0-target": "10", "indicators-0-actuals": f"{Y}: 3", "milestones-0-title": "Första mötet", "milestones-0-due_on": TODAY}),
+    "policies:board-report-record": Entry("forbund_coordinator", ("board_report_kind", "board_report_period_end"), valid=lambda w: {"submitted_on": TODAY}),
     "policies:reports": Entry("coordinator", valid=lambda w: {"report-year": Y - 1, "year": OMIT, "total_value": OMIT}),
 }
 # fmt: on

@@ -193,6 +193,10 @@ def _queue_items(coordinator, officer, rep, company, n):
         )  # fmt: skip
         Placement.objects.filter(pk=placement.pk).update(start_on=today - timedelta(days=40))
         placement_services.placement_start(placement=placement, actor=coordinator)
+        # A consent running out (and, for a förbund, the started placement above to register in SUS).
+        ParticipantFactory(organisation=coordinator.organisation).consents.update(
+            valid_until=today + timedelta(days=5)
+        )
         later = placement_services.placement_create(
             participant=ParticipantFactory(organisation=coordinator.organisation),
             offer=OfferFactory(company=company, places=2), actor=coordinator,
@@ -220,6 +224,8 @@ def _queue_items(coordinator, officer, rep, company, n):
     ("viewer", "url_name"),
     [
         ("coordinator", "accounts:dashboard-coordinator"),
+        # A samordningsförbund's: also SUS registrations and the reports to the board.
+        ("forbund_coordinator", "accounts:dashboard-coordinator"),
         ("officer", "accounts:dashboard-procurement"),
         ("rep", "accounts:dashboard-company"),
     ],
@@ -236,7 +242,14 @@ def test_dashboards_with_their_work_queue_keep_their_query_count(
     company = CompanyFactory(verified=True)
     company.service_categories.set(ServiceCategory.objects.filter(cpv_prefixes__contains="909")[:1])
     rep = RepresentativeFactory(company=company).user
-    people = {"coordinator": coordinator, "officer": officer, "rep": rep}
+    if viewer == "forbund_coordinator":
+        from asfportal.accounts.models import Role
+        from tests.accounts.factories import OrganisationFactory, UserFactory
+
+        coordinator = UserFactory(
+            role=Role.COORDINATOR, organisation=OrganisationFactory(samordningsforbund=True)
+        )
+    people = {"coordinator": coordinator, "forbund_coordinator": coordinator, "officer": officer, "rep": rep}
     client.force_login(people[viewer])
     counts, sizes = [], []
     for n in (1, 30):

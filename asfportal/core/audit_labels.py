@@ -84,6 +84,7 @@ AUDIT_LABELS = {
     "procurement.tender.watches_handed_over": _("Followed tenders handed over to a colleague"),
     # Placements
     "placements.consent.withdrawn": _("Consent withdrawn"),
+    "placements.consent.renewed": _("New consent recorded"),
     "placements.follow_up.edited": _("Follow-up changed"),
     "placements.follow_up.recorded": _("Follow-up recorded"),
     "placements.offer.saved": _("Work-training place saved"),
@@ -92,10 +93,13 @@ AUDIT_LABELS = {
     "placements.participants.anonymised": _("Participants anonymised"),
     "placements.placement.created": _("Placement created"),
     "placements.placement.started": _("Placement started"),
+    "placements.placement.sus_registered": _("Registration in SUS recorded"),
+    "placements.placement.sus_deregistered": _("De-registration from SUS recorded"),
     "placements.placement.ended": _("Placement ended"),
     "placements.placement.interrupted": _("Placement interrupted"),
     # Policies
     "policies.activity.deleted": _("Activity deleted"),
+    "policies.board_report.recorded": _("Report to the board recorded"),
     "policies.activity.followup_saved": _("Activity follow-up saved"),
     "policies.activity.progress": _("Activity progress reported"),
     "policies.activity.saved": _("Activity saved"),

@@ -8,7 +8,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+
+from .cache import cached_fragment
 
 
 def wants_results_only(request: HttpRequest) -> bool:
@@ -20,6 +23,23 @@ def render_list(request: HttpRequest, template: str, results_template: str, cont
     """The full page, or for an htmx request only the results block (`results_template`, which the page
     includes). The answer varies by the HX-Request header, so no cache hands one for the other."""
     response = render(request, results_template if wants_results_only(request) else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def render_cached_list(
+    request: HttpRequest, *, page: str, body: str, results: str, parts: tuple, context
+) -> HttpResponse:
+    """A public list whose filters and results are the same for everyone, so cached per query (core/cache.py):
+    the full page shows `body` (filters and results); an htmx request gets `results` alone, cached apart.
+    `context()` builds the template context on a miss only."""
+    results_only = wants_results_only(request)
+    template = results if results_only else body
+    html = cached_fragment(
+        (*parts, "results" if results_only else "page"),
+        lambda: render_to_string(template, context(), request=request),
+    )
+    response = HttpResponse(html) if results_only else render(request, page, {"body": html})
     patch_vary_headers(response, ("HX-Request",))
     return response
 

@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from asfportal.accounts.forms import InvitationAcceptForm
-from asfportal.core.cache import cached_fragment, cached_value, data_versions
+from asfportal.core.cache import cached_value, data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
+from asfportal.core.lists import render_cached_list
 from asfportal.core.open_data import open_data
 
 from .. import exports, permissions, selectors, services
@@ -33,7 +33,7 @@ def company_directory(request: HttpRequest) -> HttpResponse:
     """Verified ASF, searchable and filtered, 20 a page. The filters and results are the same for everyone, so
     they are cached per query until a company changes (asfportal/core/cache.py)."""
 
-    def render_body() -> str:
+    def context() -> dict:
         form = CompanyFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         companies = selectors.directory_list(
@@ -43,13 +43,12 @@ def company_directory(request: HttpRequest) -> HttpResponse:
             legal_form=filters.get("legal_form") or "",
             has_places=bool(filters.get("has_places")),
         )
-        page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"form": form, "page_obj": page}
-        return render_to_string("companies/_directory_body.html", context, request=request)
+        return {"form": form, "page_obj": Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))}
 
     # The day is in the key: a company leaves the directory the day its assessment runs out.
     parts = ("directory", data_versions("companies"), timezone.localdate(), request.GET.urlencode())
-    return render(request, "companies/company_directory.html", {"body": cached_fragment(parts, render_body)})
+    return render_cached_list(request, page="companies/company_directory.html", body="companies/_directory_body.html",
+                              results="companies/_directory_results.html", parts=parts, context=context)  # fmt: skip
 
 
 @login_not_required

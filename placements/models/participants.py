@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +64,12 @@ class Participant(BaseModel):
                 condition=Q(anonymised_at__isnull=True),
                 name="participant_list_idx",
             ),
+            # The participant list sorted by registration (PARTICIPANT_SORTS["registered"]).
+            models.Index(
+                fields=["organisation", "created_at"],
+                condition=Q(anonymised_at__isnull=True),
+                name="participant_registered_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -74,9 +83,19 @@ class Participant(BaseModel):
         return self.code
 
     def has_valid_consent(self) -> bool:
+        today = timezone.localdate()
         if "consents" in getattr(self, "_prefetched_objects_cache", {}):  # a page that listed them already
-            return any(c.status == Consent.Status.GIVEN for c in self.consents.all())
-        return self.consents.filter(status=Consent.Status.GIVEN).exists()
+            return any(c.is_valid(today) for c in self.consents.all())
+        return (
+            self.consents.filter(status=Consent.Status.GIVEN)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .exists()
+        )
+
+    def consent_renew_blockers(self) -> list[str]:
+        if self.anonymised_at is not None:
+            return [gettext("The participant is anonymised; nothing more may be registered.")]
+        return []
 
     def registration_blockers(self) -> list[str]:
         """Why nothing more may be registered about the participant (a new placement, a start, a follow-up)."""
@@ -109,8 +128,11 @@ class Consent(BaseModel):
     sus_form_collected = models.BooleanField(_("SUS consent form (9443) collected"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.GIVEN)
     ended_on = models.DateField(_("withdrawn or expired"), null=True, blank=True)
+    # A consent given for a period (a new one is needed for each measure, Försäkringskassan form 9443): after
+    # this day it no longer counts, and the work queue asks for a new one beforehand.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
-    constraint_fields = {"consent_ends_after_given": "ended_on"}
+    constraint_fields = {"consent_ends_after_given": "ended_on", "consent_valid_after_given": "valid_until"}
 
     class Meta:
         verbose_name = _("consent")
@@ -122,10 +144,18 @@ class Consent(BaseModel):
                 name="consent_ends_after_given",
                 violation_error_message=_("A consent cannot end before it was given."),
             ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_after_given",
+                violation_error_message=_("A consent cannot run out before it was given."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.participant.code} {self.given_on}"
+
+    def is_valid(self, today: date) -> bool:
+        return self.status == self.Status.GIVEN and (self.valid_until is None or self.valid_until >= today)
 
 
 class AccessLogEntry(models.Model):

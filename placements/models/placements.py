@@ -63,6 +63,11 @@ class Placement(BaseModel):
         _("status"), max_length=12, choices=Status, default=Status.PLANNED, db_index=True
     )
     ended_on = models.DateField(_("ended"), null=True, blank=True)
+    # Finsam-funded efforts: the participant is registered in Försäkringskassan's follow-up system SUS at the
+    # start and de-registered at the end (susam.se inregistrering/utregistrering). The portal never sends data to
+    # SUS; it records that the coordinator did, so the work queue can remind until both are done.
+    sus_registered_on = models.DateField(_("registered in SUS"), null=True, blank=True)
+    sus_deregistered_on = models.DateField(_("de-registered from SUS"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
     income_after = models.CharField(_("income source after"), max_length=30, choices=IncomeSource, blank=True)
@@ -164,6 +169,39 @@ class Placement(BaseModel):
             reasons.append(gettext("The end date cannot be in the future."))
         return reasons
 
+    @property
+    def needs_sus(self) -> bool:
+        """Only a samordningsförbund's efforts are followed up in SUS (Finsam, 2003:1210)."""
+        return self.referring_organisation.kind == self.referring_organisation.Kind.SAMORDNINGSFORBUND
+
+    def sus_registration_blockers(self, *, on: date, at: date) -> list[str]:
+        """Why the registration in SUS may not be recorded as made `on`; empty when it may."""
+        if not self.needs_sus:
+            return [gettext("Only a samordningsförbund's placements are registered in SUS.")]
+        if self.sus_registered_on is not None:
+            return [gettext("The registration in SUS is already recorded.")]
+        if self.status not in self.STARTED_STATUSES:
+            return [gettext("The participant is registered in SUS when the placement starts.")]
+        if on > at:
+            return [gettext("The date cannot be in the future.")]
+        return []
+
+    def sus_deregistration_blockers(self, *, on: date, at: date) -> list[str]:
+        """Why the de-registration from SUS may not be recorded as made `on`; empty when it may."""
+        if not self.needs_sus:
+            return [gettext("Only a samordningsförbund's placements are registered in SUS.")]
+        if self.sus_registered_on is None:
+            return [gettext("Record the registration in SUS first.")]
+        if self.sus_deregistered_on is not None:
+            return [gettext("The de-registration from SUS is already recorded.")]
+        if not self.is_finished:
+            return [gettext("The participant is de-registered from SUS when the placement ends.")]
+        if on > at:
+            return [gettext("The date cannot be in the future.")]
+        if on < self.sus_registered_on:
+            return [gettext("The de-registration cannot be before the registration.")]
+        return []
+
     def record_outcome_90_blockers(self, *, at: date) -> list[str]:
         """The outcome after 90 days is what the participant does on day 90 or later, so not before."""
         if not self.is_finished:
@@ -198,6 +236,15 @@ class FollowUp(BaseModel):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "pk"]
+        indexes = [
+            # The caseload lists' "next follow-up" per row, their sort by it and the follow-up state filters
+            # (placements/selectors.py): a placement's open follow-ups by day.
+            models.Index(
+                fields=["placement", "due_on"],
+                condition=Q(held_on__isnull=True, cancelled_on__isnull=True),
+                name="follow_up_open_due_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(held_on__isnull=True) | Q(cancelled_on__isnull=True),

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_safe
 from asfportal.core import uploads
 from asfportal.core.cache import cached_fragment, cached_value, data_versions
 from asfportal.core.calendars import render_calendar
+from asfportal.core.lists import render_cached_list
 from asfportal.core.open_data import open_data
 
 from .. import permissions, selectors, services
@@ -31,7 +31,7 @@ def tender_list(request: HttpRequest) -> HttpResponse:
     """Open tenders, searchable, 20 a page; cached per query until a tender changes, and per minute, because a
     tender leaves the list when its deadline passes (the close task saves it within the minute as well)."""
 
-    def render_body() -> str:
+    def context() -> dict:
         form = TenderFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         tenders = selectors.tender_list(
@@ -40,13 +40,12 @@ def tender_list(request: HttpRequest) -> HttpResponse:
             cpv=filters.get("cpv"),
             municipality=filters.get("municipality"),
         )
-        page = Paginator(tenders, 20).get_page(request.GET.get("page"))
-        context = {"form": form, "page_obj": page}
-        return render_to_string("procurement/_tender_list_body.html", context, request=request)
+        return {"form": form, "page_obj": Paginator(tenders, 20).get_page(request.GET.get("page"))}
 
     minute = timezone.now().replace(second=0, microsecond=0)
     parts = ("tenders", data_versions("tenders"), minute, request.GET.urlencode())
-    return render(request, "procurement/tender_list.html", {"body": cached_fragment(parts, render_body)})
+    return render_cached_list(request, page="procurement/tender_list.html", body="procurement/_tender_list_body.html",
+                              results="procurement/_tender_list_results.html", parts=parts, context=context)  # fmt: skip
 
 
 @login_not_required

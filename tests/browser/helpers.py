@@ -59,6 +59,17 @@ def logout(page) -> None:
     page.wait_for_load_state()
 
 
+def each_menu_link(page):
+    """Every link of the header's menu as a person reaches it: the daily links as they are, then each group's
+    links after opening the group by its button (a <details>, so this works without JavaScript too). Lazy: check
+    each link as it comes, since opening the next group may close this one."""
+    yield from page.locator("#main-menu > li > a").all()
+    for group in page.locator("#main-menu details").all():
+        if not group.evaluate("details => details.open"):
+            group.locator("summary").click()
+        yield from group.locator("a").all()
+
+
 def failures_of(check, cases) -> list[str]:
     """Run `check` for every case and collect each case's failure: one test that signs in once for several widths,
     roles or pages still reports every failing case, not only the first."""

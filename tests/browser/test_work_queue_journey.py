@@ -5,19 +5,22 @@ Items whose action belongs to someone else (a company's placement about to start
 holds, an application the coordinator assesses) are done by that person through the services, as the comments
 say, and the item is seen to leave the company's queue."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from asfportal.accounts.models import Role
 from companies import services as company_services
 from companies.models import Company, ServiceCategory
 from placements import services as placement_services
-from placements.models import FollowUp, Placement
+from placements.models import Consent, FollowUp, Placement
 from policies.models import ActionPlan, Activity, Policy
 from procurement import services as procurement_services
 from procurement.models import CpvCode, Question, Submission, Tender
+from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.browser.helpers import assert_accessible, login
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields
 from tests.placements.factories import OfferFactory, ParticipantFactory
@@ -111,7 +114,12 @@ def test_the_coordinator_works_through_every_kind_of_item(page, live_server, coo
                             end_on=TODAY - timedelta(days=1), status="ongoing", progress=40,
                             responsible_organisation=municipality)  # fmt: skip
 
+    # A consent that runs out in ten days.
+    _expiring_consent(coordinator)
+
     def complete(page, kind, href):
+        if _complete_shared(page, kind):
+            return
         if kind in ("placements.follow_up", "placements.follow_up_90"):
             page.locator("#id_held_on").fill(TODAY.isoformat())
             if kind == "placements.follow_up_90":
@@ -135,8 +143,6 @@ def test_the_coordinator_works_through_every_kind_of_item(page, live_server, coo
             page.locator("#id_status").select_option("done")
             page.locator("#id_progress").fill("100")
             page.get_by_role("button", name="Registrera läget").click()
-        elif kind == "policies.annual_report":
-            page.get_by_role("button", name="Skapa årsrapporten").click()  # tasks run inline in these tests
         else:
             raise AssertionError(f"no way to complete {kind} at {href}")
         page.wait_for_load_state()
@@ -153,9 +159,62 @@ def test_the_coordinator_works_through_every_kind_of_item(page, live_server, coo
     assert set(done) == {
         "placements.follow_up", "placements.follow_up_90", "placements.ending", "placements.outcome_missing",
         "companies.application", "companies.expiring", "companies.recheck", "companies.change_request",
-        "policies.review", "policies.activity", "policies.annual_report",
+        "policies.review", "policies.activity", "policies.annual_report", "placements.consent_expiring",
     }  # fmt: skip
     assert "att göra" not in page.locator("header.portal-header").inner_text()
+
+
+def _expiring_consent(coordinator):
+    participant = ParticipantFactory(organisation=coordinator.organisation, consent=False)
+    Consent.objects.create(participant=participant, given_on=TODAY - timedelta(days=300), scope="Arbetsträning",
+                           valid_until=TODAY + timedelta(days=10))  # fmt: skip
+
+
+def _complete_shared(page, kind) -> bool:
+    """The kinds every coordinator's queue has, municipality's or förbund's; False for any other kind."""
+    if kind == "placements.consent_expiring":
+        page.locator("#id_valid_until").fill((TODAY + timedelta(days=365)).isoformat())
+        page.locator("#id_sus_form_collected").check()
+        page.get_by_role("button", name="Registrera det nya samtycket").click()
+    elif kind == "placements.sus":
+        page.get_by_role("button", name=re.compile(r"Registrera (in|ut)registreringen")).click()
+    elif kind == "policies.board_report":
+        page.get_by_role("button", name="Registrera rapporten").click()
+    elif kind == "policies.annual_report":
+        page.get_by_role("button", name="Skapa årsrapporten").click()  # tasks run inline in these tests
+    else:
+        return False
+    page.wait_for_load_state()
+    return True
+
+
+def test_the_forbund_coordinator_works_through_sus_board_reports_and_consents(page, live_server):
+    forbund = OrganisationFactory(samordningsforbund=True)
+    coordinator = UserFactory(role=Role.COORDINATOR, organisation=forbund)
+    # One effort running (registered in SUS at its start), one ended (registered, then de-registered).
+    running = _place(coordinator, start_days_ago=10, days=120)
+    ended = _place(coordinator, start_days_ago=100, days=120)
+    placement_services.placement_end(placement=ended, actor=coordinator, interrupted=False, fields={
+        "ended_on": TODAY - timedelta(days=20), "outcome": "seeking", "end_reason": "Slut",
+        "income_after": "wage", "occupation_after": "work"})  # fmt: skip
+    FollowUp.objects.filter(placement__in=[running, ended], due_on__lte=TODAY + timedelta(days=7)).delete()
+    _expiring_consent(coordinator)
+
+    def complete(page, kind, href):
+        if not _complete_shared(page, kind):
+            raise AssertionError(f"no way to complete {kind} at {href}")
+
+    login(page, live_server, coordinator)
+    dashboard = reverse("accounts:dashboard-coordinator")
+    page.wait_for_url(f"{live_server.url}{dashboard}")
+    assert "SUS" in page.content() and "styrelsen" in page.content()
+    done = _work_through(page, live_server, dashboard, complete)
+    assert done[0] in ("placements.sus", "policies.board_report")  # overdue first
+    # In at both starts, out at the end; every report of the last year due; the consent; the annual report.
+    assert sorted(done) == sorted(["placements.sus"] * 3 + ["policies.board_report"] * 3
+                                  + ["placements.consent_expiring", "policies.annual_report"])  # fmt: skip
+    ended.refresh_from_db()
+    assert ended.sus_registered_on == ended.sus_deregistered_on == TODAY
 
 
 def test_the_company_representative_works_through_every_kind_of_item(page, live_server, coordinator, officer,

@@ -45,9 +45,12 @@ MATRIX = {
     "participant-erase": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     # A confirmation page first (GET), naming what withdrawing does; the POST carries it through.
     "consent-withdraw": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
+    "consent-renew": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "placement-create": (["participant"], ["login", 200, 404, 403, 403, 403, 403]),
     "placement-start": (["placement"], ["login", 405, 405, 405, 405, 405, 405]),
     "placement-end": (["placement"], ["login", 200, 404, 403, 403, 403, 403]),
+    # A municipality's placement: the page says SUS is for a samordningsförbund's (no form).
+    "placement-sus": (["placement"], ["login", 200, 404, 403, 403, 403, 403]),
     "follow-up-record": (["follow_up"], ["login", 200, 404, 403, 403, 403, 403]),
     # The meeting is at the representative's company: its calendar file is theirs too, nobody else's.
     "follow-up-ics": (["follow_up"], ["login", 200, 404, 403, 200, 404, 403]),

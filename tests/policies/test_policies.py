@@ -10,7 +10,7 @@ from asfportal.core import reminders
 from asfportal.core.exceptions import DomainError
 from asfportal.core.models import Notification
 from policies import selectors, services
-from policies.models import ActionPlan, Activity, ContactPerson, Goal, Policy
+from policies.models import ActionPlan, Activity, BoardReport, ContactPerson, Goal, Policy
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory
 from tests.matrix import assert_post, assert_visit
@@ -176,6 +176,8 @@ MATRIX = {
     "activity-edit": (["plan", "activity"], ["login", 200, 404, 403, 403, 403, 403]),
     "activity-delete": (["plan", "activity"], ["login", 200, 404, 403, 403, 403, 403]),
     "activity-progress": (["activity"], ["login", 200, 404, 403, 403, 403, 403]),
+    # Each coordinator's own organisation's report (a municipality's page says only a förbund reports here).
+    "board-report-record": (["kind", "period_end"], ["login", 200, 200, 403, 403, 403, 403]),
 }
 
 
@@ -207,6 +209,8 @@ def test_every_policies_url_answers_each_visitor_as_expected(
             organisation=organisation, title="P", status="adopted", adopted_by="KF", adopted_on=TODAY
         ).pk,
         "draft_policy": Policy.objects.create(organisation=organisation, title="D").pk,
+        "kind": BoardReport.periods_due(today=TODAY)[-1][0],
+        "period_end": BoardReport.periods_due(today=TODAY)[-1][1].isoformat(),
     }
     arg_names, expected = MATRIX[name]
     url = reverse(f"policies:{name}", args=[values[a] for a in arg_names])

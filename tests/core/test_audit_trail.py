@@ -7,7 +7,7 @@ import inspect
 import json
 import pkgutil
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -29,13 +29,14 @@ import placements.services
 import policies.services
 import procurement.eforms.imports
 import procurement.services
+from asfportal.accounts.models import Membership, Role
 from asfportal.core import notifications
 from asfportal.core.models import AuditEntry, Notification
 from companies.models import Company, ServiceCategory
 from placements.models import FollowUp, Participant
 from policies.models import ActionPlan, Activity, ContactPerson, Indicator
 from procurement.models import CpvCode, Submission, Tender
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.companies.factories import CompanyFactory, RepresentativeFactory, assessment_fields, luhn_complete
 from tests.placements.factories import OfferFactory, ParticipantFactory
 from tests.procurement.factories import TenderFactory
@@ -573,6 +574,84 @@ def _calendar_feed(w, *, action: str):
     return Expect(w.coordinator, feed)
 
 
+# --- Issue 15/16 services: company colleagues, consent renewal, SUS, board reports, handing over follows ----------
+
+
+def _colleague_invited(w):
+    companies.services.colleague_invite(
+        company=w.company, email="kollega@foretag.se", full_name="Kim Kollega", actor=w.rep
+    )
+    return Expect(w.rep, w.company)
+
+
+def _colleague_added(w):
+    person = UserFactory(role=Role.COMPANY_REPRESENTATIVE, organisation=None)
+    companies.services.colleague_invite(company=w.company, email=person.email, full_name="", actor=w.rep)
+    return Expect(w.rep, w.company, {"email": person.email})
+
+
+def _colleague_removed(w):
+    colleague = RepresentativeFactory(company=w.company).user
+    membership = Membership.objects.current().get(user=colleague, company=w.company)
+    companies.services.colleague_remove(membership=membership, actor=w.rep)
+    return Expect(w.rep, w.company, {"email": colleague.email})
+
+
+def _consent_renewed(w):
+    placements.services.consent_renew(participant=w.participant, given_on=TODAY, valid_until=TODAY + timedelta(days=365),
+                                      scope="A", sus_form_collected=True, actor=w.coordinator)  # fmt: skip
+    return Expect(w.coordinator, None, {"organisation": w.coordinator.organisation_id})
+
+
+def _forbund_placement(w):
+    coordinator = UserFactory(
+        role=Role.COORDINATOR, organisation=OrganisationFactory(samordningsforbund=True)
+    )
+    placement = placements.services.placement_create(
+        participant=ParticipantFactory(organisation=coordinator.organisation), offer=OfferFactory(),
+        actor=coordinator, fields={"support_measure": "af_work_training", "start_on": TODAY,
+                                   "planned_end_on": TODAY + timedelta(days=60), "hours_per_week": 20},
+    )  # fmt: skip
+    placements.services.placement_start(placement=placement, actor=coordinator)
+    return coordinator, placement
+
+
+def _sus_registered(w):
+    coordinator, placement = _forbund_placement(w)
+    placements.services.placement_sus_record(placement=placement, done_on=TODAY, actor=coordinator)
+    return Expect(coordinator, placement)
+
+
+def _sus_deregistered(w):
+    coordinator, placement = _forbund_placement(w)
+    placements.services.placement_sus_record(placement=placement, done_on=TODAY, actor=coordinator)
+    w.end(placement, False)
+    placements.services.placement_sus_record(placement=placement, done_on=TODAY, actor=coordinator)
+    return Expect(coordinator, placement)
+
+
+def _board_report_recorded(w):
+    coordinator = UserFactory(
+        role=Role.COORDINATOR, organisation=OrganisationFactory(samordningsforbund=True)
+    )
+    last_year = TODAY.year - 1
+    report = policies.services.board_report_record(
+        organisation=coordinator.organisation, kind="annual", period_end=date(last_year, 12, 31),
+        submitted_on=date(TODAY.year, 1, 1), actor=coordinator,
+    )  # fmt: skip
+    return Expect(coordinator, report)
+
+
+def _watches_handed_over(w):
+    tender = w.open_tender
+    colleague = UserFactory(role=Role.PROCUREMENT_OFFICER, organisation=w.officer.organisation)
+    procurement.services.tenders.tender_watch(tender=tender, user=w.officer)
+    procurement.services.tenders.tender_watches_hand_over(
+        person=w.officer, successor=colleague, organisation_id=w.officer.organisation_id, actor=w.coordinator
+    )
+    return Expect(w.coordinator, colleague, {"tenders": [tender.pk], "from_user": w.officer.pk})
+
+
 @dataclass
 class Case:
     service: Any
@@ -660,6 +739,14 @@ CASES = [
          _accessibility_report),
     Case(procurement.eforms.imports.tender_import_from_notice, "procurement.tender.imported", _notice_imported),
     Case(asfportal.accounts.services.user_language_set, "accounts.user.language_changed", _language_set),
+    Case(CS.colleague_invite, "companies.representative.invited", _colleague_invited, "colleague invited (new)"),
+    Case(CS.colleague_invite, "companies.representative.invited_by_colleague", _colleague_added, "colleague added"),
+    Case(CS.colleague_remove, "companies.representative.removed", _colleague_removed),
+    Case(PL.consent_renew, "placements.consent.renewed", _consent_renewed),
+    Case(PL.placement_sus_record, "placements.placement.sus_registered", _sus_registered),
+    Case(PL.placement_sus_record, "placements.placement.sus_deregistered", _sus_deregistered),
+    Case(PO.board_report_record, "policies.board_report.recorded", _board_report_recorded),
+    Case(PS.tenders.tender_watches_hand_over, "procurement.tender.watches_handed_over", _watches_handed_over),
     Case(asfportal.accounts.services.introduction_dismiss, "accounts.introduction.dismissed", _introduction_dismissed),
     Case(CAL.calendar_feed_renew, "core.calendar_feed.created", lambda w: _calendar_feed(w, action="created")),
     Case(CAL.calendar_feed_renew, "core.calendar_feed.renewed", lambda w: _calendar_feed(w, action="renewed")),
@@ -695,6 +782,8 @@ NOT_STATE_CHANGES = {
     PL.months_before: "date arithmetic for the retention time",
     PO.reports_january_run: "queues report_request, which audits each report",
     asfportal.core.services.heartbeat_record: "a worker's sign of life, which is itself a log",
+    CS.colleague_remove_blockers: "a check",
+    PS.tenders.tender_watches_held: "a read",
 }
 
 

@@ -20,7 +20,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 
 from .models import ApiToken, Organisation, User
 
-SECRET_PREFIX = "asf_"
+SECRET_PREFIX = "asf_"  # nosec B105  # the public prefix every key begins with (so scanners recognise leaked keys), no secret
 
 
 def secret_hash(secret: str) -> str:

@@ -593,7 +593,7 @@ class ApiToken(BaseModel):
     )
 
     objects = ApiTokenQuerySet.as_manager()
-    constraint_fields = {"api_token_unique_current_name": "name"}
+    constraint_fields = {"api_token_unique_current_name": "name"}  # nosec B105  # a constraint name, no secret
 
     class Meta:
         verbose_name = _("API token")

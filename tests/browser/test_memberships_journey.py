@@ -35,6 +35,19 @@ def _menu(page):
     return page.get_by_role("navigation", name="Huvudmeny")
 
 
+def _menu_link(page, name):
+    """A link of the main menu wherever it sits, a closed group's included (hidden until the group is opened)."""
+    return _menu(page).get_by_role("link", name=name, include_hidden=True)
+
+
+def _follow(page, name):
+    """Follow a menu link as a person does: open its group first when it sits in one (the menus are grouped)."""
+    link = _menu_link(page, name)
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
+    link.click()
+
+
 def test_a_coordinator_who_is_also_a_procurement_officer_switches_between_the_two(page, live_server):
     services.reference_organisations_load()  # the shipped SCB names: Örebro kommun, Region Örebro län
     orebro = Organisation.objects.get(kind="kommun", code="1880")
@@ -51,11 +64,11 @@ def test_a_coordinator_who_is_also_a_procurement_officer_switches_between_the_tw
     assert page.get_by_role("heading", level=1).inner_text() == "Översikt för samordnare"
     assert _acting_as(page) == "Samordnare · Örebro kommun"
     assert_accessible(page)
-    _menu(page).get_by_role("link", name="Deltagare").click()
+    _follow(page, "Deltagare")
     page.wait_for_load_state()
     main = page.get_by_role("main").inner_text()
     assert "P-OREBRO-1" in main and "P-ANNAN-1" not in main
-    assert _menu(page).get_by_role("link", name="Våra upphandlingar").count() == 0
+    assert _menu_link(page, "Våra upphandlingar").count() == 0
 
     _switch_to(page, "Upphandlare · Region Örebro län")
     page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-procurement')}")
@@ -63,8 +76,8 @@ def test_a_coordinator_who_is_also_a_procurement_officer_switches_between_the_tw
     assert _acting_as(page) == "Upphandlare · Region Örebro län"
     assert "Du agerar nu som upphandlare för Region Örebro län." in page.get_by_role("main").inner_text()
     assert_accessible(page)
-    assert _menu(page).get_by_role("link", name="Deltagare").count() == 0
-    _menu(page).get_by_role("link", name="Våra upphandlingar").click()
+    assert _menu_link(page, "Deltagare").count() == 0
+    _follow(page, "Våra upphandlingar")
     page.wait_for_load_state()
     main = page.get_by_role("main").inner_text()
     assert "Städning av regionens lokaler" in main and "Catering till Örebros skolor" not in main
@@ -76,7 +89,7 @@ def test_a_coordinator_who_is_also_a_procurement_officer_switches_between_the_tw
     _switch_to(page, "Samordnare · Örebro kommun")
     page.wait_for_url(f"{live_server.url}{reverse('accounts:dashboard-coordinator')}")
     assert page.get_by_role("heading", level=1).inner_text() == "Översikt för samordnare"
-    assert _menu(page).get_by_role("link", name="Deltagare").count() == 1
+    assert _menu_link(page, "Deltagare").count() == 1
 
 
 def test_a_representative_of_two_companies_edits_each_profile_only_while_acting_for_it(page, live_server):
@@ -86,7 +99,7 @@ def test_a_representative_of_two_companies_edits_each_profile_only_while_acting_
     services.membership_grant(user=person, role=Role.COMPANY_REPRESENTATIVE, company=shop, activate=False)
 
     login_as(page, live_server, person)
-    _menu(page).get_by_role("link", name="Mitt företag").click()
+    _follow(page, "Mitt företag")
     page.wait_for_url(f"{live_server.url}{reverse('companies:company-edit', args=[cafe.pk])}")
     assert_accessible(page)
     page.locator("#id_phone").fill("019-11 11 11")
@@ -95,7 +108,7 @@ def test_a_representative_of_two_companies_edits_each_profile_only_while_acting_
     assert page.goto(f"{live_server.url}{reverse('companies:company-edit', args=[shop.pk])}").status == 404
 
     _switch_to(page, "Företagsrepresentant · Returbutiken")
-    _menu(page).get_by_role("link", name="Mitt företag").click()
+    _follow(page, "Mitt företag")
     page.wait_for_url(f"{live_server.url}{reverse('companies:company-edit', args=[shop.pk])}")
     assert re.search("Returbutiken", page.get_by_role("main").inner_text())
     page.locator("#id_phone").fill("019-22 22 22")

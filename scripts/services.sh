@@ -40,8 +40,9 @@ pg_crash() { _pg pg_ctl -D "$SVC_DIR/pg/data" -m immediate -w stop >/dev/null; }
 redis_start() {
   local d="$SVC_DIR/redis" i
   mkdir -p "$d"
+  # 64 databases: room for each pytest-xdist worker's own four (tests/parallel.py).
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$d" --pidfile "$d/redis.pid" \
-    --logfile "$d/redis.log" --save '' --appendonly no || return 1
+    --logfile "$d/redis.log" --save '' --appendonly no --databases 64 || return 1
   for i in $(seq 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   redis-cli -p "$REDIS_PORT" ping | grep -q PONG || { cat "$d/redis.log"; return 1; }
   export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"

@@ -62,5 +62,24 @@ if [ "${TEST_STATIC_CHECKS:-1}" != 0 ] || [ -n "${CI:-}" ]; then
 fi
 .venv/bin/python manage.py collectstatic --noinput -v0
 
-echo "==> pytest on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
-.venv/bin/python -m pytest -p no:cacheprovider --basetemp="${PYTEST_BASETEMP:-$PWD/.pytest-tmp}" "$@"
+# One pytest process per core (pytest-xdist; TEST_WORKERS=1 runs everything in one process). Each worker has its
+# own test database and Redis databases (tests/parallel.py). Tests that stop a server all workers share (Redis,
+# PostgreSQL; marked `serial`) run afterwards, alone. Exit status 5 (nothing selected) of one phase is fine when
+# the arguments select tests of the other phase only.
+pytest_cmd=(.venv/bin/python -m pytest -p no:cacheprovider)
+basetemp=${PYTEST_BASETEMP:-$PWD/.pytest-tmp}
+workers=${TEST_WORKERS:-$(nproc)}
+if [ "$workers" -le 1 ]; then
+  echo "==> pytest on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
+  exec "${pytest_cmd[@]}" --basetemp="$basetemp" "$@"
+fi
+echo "==> pytest in $workers processes on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
+parallel=0 serial=0
+"${pytest_cmd[@]}" -n "$workers" --dist worksteal --serial=exclude --basetemp="$basetemp/parallel" "$@" || parallel=$?
+echo "==> pytest: the tests that stop a shared server (serial), alone"
+"${pytest_cmd[@]}" --serial=only --basetemp="$basetemp/serial" "$@" || serial=$?
+if [ "$parallel" = 5 ] && [ "$serial" = 5 ]; then exit 5; fi
+[ "$parallel" = 5 ] && parallel=0
+[ "$serial" = 5 ] && serial=0
+echo "==> pytest: parallel phase exit $parallel, serial phase exit $serial"
+[ "$parallel" = 0 ] && [ "$serial" = 0 ]

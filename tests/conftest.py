@@ -336,7 +336,7 @@ def redis_control():
                 str(folder),
             ]
             + ["--pidfile", str(folder / "redis.pid"), "--logfile", str(folder / "redis.log")]
-            + ["--save", "", "--appendonly", "no"],
+            + ["--save", "", "--appendonly", "no", "--databases", "64"],  # as scripts/services.sh
             check=True,
             capture_output=True,
         )

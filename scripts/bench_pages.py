@@ -82,6 +82,8 @@ def pages(*, quick: bool = False) -> list[Page]:
     from django.db.models import Count
     from django.urls import reverse
 
+    from asfportal.core.calendars import selectors as calendar_selectors
+    from asfportal.core.calendars import services as calendar_services
     from companies.models import Company
     from companies.views import PAGE_SIZE
     from policies.models import AnnualReport
@@ -98,6 +100,11 @@ def pages(*, quick: bool = False) -> list[Page]:
         AnnualReport.objects.filter(organisation_id=coordinator.organisation_id, status="done")
         .order_by("-pk")
         .first()
+    )
+    # The coordinator's personal calendar (issue 15), fetched as Outlook or Google fetch it: by its secret
+    # address, without a session, so it is compared with the anonymous floor.
+    feed = calendar_selectors.feed_for(user=coordinator) or calendar_services.calendar_feed_renew(
+        user=coordinator, actor=coordinator
     )
     signed_in = reverse("accounts:logout")  # the header's log-out form: only on a signed-in page
     directory = reverse("companies:company-directory")
@@ -133,6 +140,12 @@ def pages(*, quick: bool = False) -> list[Page]:
             f"{reverse('placements:placement-list')}?{caseload}",
             "coordinator",
             signed_in,
+        ),
+        Page(
+            "calendar feed (coordinator)",
+            reverse("core:calendar-feed", args=[calendar_selectors.feed_token(feed)]),
+            None,
+            "BEGIN:VCALENDAR",
         ),
         Page("capacity search", reverse("placements:capacity-search"), "coordinator", signed_in),
         Page(

@@ -68,6 +68,7 @@ fi
 # the arguments select tests of the other phase only.
 pytest_cmd=(.venv/bin/python -m pytest -p no:cacheprovider)
 basetemp=${PYTEST_BASETEMP:-$PWD/.pytest-tmp}
+mkdir -p "$basetemp"  # pytest makes the phases' folders below it, not their parents
 workers=${TEST_WORKERS:-$(nproc)}
 if [ "$workers" -le 1 ]; then
   echo "==> pytest on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"

@@ -177,12 +177,6 @@ def invitation_withdraw(*, invitation: OrganisationInvitation, actor: User) -> O
 # --- Colleagues: roles and leavers -----------------------------------------------------------------------------
 
 
-def _access_changed_notify(*, person: User, change: str, organisation: Organisation, actor: User, **context):
-    notifications.access_changed_notify(
-        person=person, change=change, holder_name=organisation.name, actor=actor, **context
-    )
-
-
 def _is_colleague(person: User, organisation: Organisation) -> bool:
     return Membership.objects.current().filter(user=person, organisation=organisation).exists()
 
@@ -202,10 +196,10 @@ def colleague_role_grant(*, organisation: Organisation, person: User, role: str,
     membership = membership_grant(
         user=person, role=role, organisation=organisation, actor=actor, activate=False
     )
-    _access_changed_notify(
+    notifications.access_changed_notify(
         person=person,
         change="granted",
-        organisation=organisation,
+        holder_name=organisation.name,
         actor=actor,
         role=membership.get_role_display(),
     )
@@ -239,10 +233,10 @@ def colleague_role_revoke(*, membership: Membership, actor: User) -> Membership:
     )
     raise_if(revoke_blockers(membership))
     membership_revoke(membership=membership, actor=actor)
-    _access_changed_notify(
+    notifications.access_changed_notify(
         person=membership.user,
         change="revoked",
-        organisation=membership.organisation,
+        holder_name=membership.organisation.name,
         actor=actor,
         role=membership.get_role_display(),
     )
@@ -302,7 +296,9 @@ def colleague_deactivate(
         handed_over=moved,
         sessions_ended=ended,
     )
-    _access_changed_notify(person=person, change="deactivated", organisation=organisation, actor=actor)
+    notifications.access_changed_notify(
+        person=person, change="deactivated", holder_name=organisation.name, actor=actor
+    )
     return moved
 
 

@@ -264,6 +264,19 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
 
+def mirrors_active_membership(
+    user, *, role: str, organisation_id: int | None, company_id: int | None, acting_company_id: int | None
+) -> bool:
+    """Whether the membership with these values is the person's active one: the one rule, shared by the services
+    and the header's switcher. The active membership is the one the mirrored columns name: the same role, and the
+    same organisation or (for a company) the company of the person's Representative row (`acting_company_id`)."""
+    if role != user.role:
+        return False
+    if company_id:
+        return company_id == acting_company_id
+    return organisation_id == user.organisation_id
+
+
 class Membership(BaseModel):
     """One role a person holds for one organisation, or for one company: the grant behind every permission.
 

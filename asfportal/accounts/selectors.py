@@ -18,6 +18,7 @@ from .models import (
     OrganisationInvitation,
     Role,
     User,
+    mirrors_active_membership,
 )
 
 
@@ -77,6 +78,27 @@ def people_with_role_by_holder(
     return found
 
 
+def active_membership(*, user: User) -> Membership | None:
+    """The current membership the person acts in (the one their mirrored columns name), or None. One query, and
+    one more for a company representative's Representative row when it is not loaded yet."""
+    if not user.role or user.role == Role.ADMINISTRATOR:
+        return None
+    acting = None
+    if user.role == Role.COMPANY_REPRESENTATIVE:
+        representation = getattr(user, "representation", None)
+        acting = representation and representation.company_id
+    for membership in Membership.objects.filter(user=user, role=user.role, revoked_at__isnull=True):
+        if mirrors_active_membership(
+            user,
+            role=membership.role,
+            organisation_id=membership.organisation_id,
+            company_id=membership.company_id,
+            acting_company_id=acting,
+        ):
+            return membership
+    return None
+
+
 def user_membership_choices(*, user: User) -> list[dict]:
     """The person's current memberships for the header (role, the organisation's or company's name, which one is
     active), cached with the person's header figures: one query when the person's data changed, none otherwise.
@@ -117,11 +139,13 @@ def user_membership_choices(*, user: User) -> list[dict]:
             {
                 **choice,
                 "role_label": labels.get(choice["role"], choice["role"]),
-                "is_active": choice["role"] == user.role
-                and (
-                    choice["acts_for_company"]
-                    if choice["company_id"]
-                    else choice["organisation_id"] == user.organisation_id
+                "is_active": mirrors_active_membership(
+                    user,
+                    role=choice["role"],
+                    organisation_id=choice["organisation_id"],
+                    company_id=choice["company_id"],
+                    # The Representative row's company, read in the same query (acts_for_company).
+                    acting_company_id=choice["company_id"] if choice["acts_for_company"] else None,
                 ),
             }
             for choice in choices

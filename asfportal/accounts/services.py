@@ -14,6 +14,7 @@ from asfportal.core.exceptions import DomainError, clean_or_raise, raise_if
 
 from . import notifications
 from .models import ORGANISATION_ROLES, Membership, Organisation, Role, User
+from .selectors import active_membership
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -264,7 +265,7 @@ def membership_grant(
         company=company and company.pk,
         membership=membership.pk,
     )
-    has_active = user_active_membership(user) is not None
+    has_active = active_membership(user=user) is not None
     if activate or (activate is None and not has_active):
         membership_activate(user=user, membership=membership)
     return membership
@@ -323,15 +324,6 @@ def membership_activate(*, user: User, membership: Membership | None) -> User:
     return user
 
 
-def user_active_membership(user: User) -> Membership | None:
-    """The current membership the person's mirrored role and organisation (or company) name, or None."""
-    memberships = Membership.objects.filter(user=user, role=user.role, revoked_at__isnull=True)
-    if user.role == Role.COMPANY_REPRESENTATIVE:
-        representation = getattr(user, "representation", None)
-        return memberships.filter(company_id=representation and representation.company_id).first()
-    return memberships.filter(organisation_id=user.organisation_id).first()
-
-
 def is_active_membership(user: User, membership: Membership) -> bool:
-    active = user_active_membership(user)
+    active = active_membership(user=user)
     return active is not None and active.pk == membership.pk

@@ -248,7 +248,7 @@ def test_the_data_migration_gives_each_old_style_person_exactly_their_one_role(m
                            (rep, {"company": company})):  # fmt: skip
         memberships = list(Membership.objects.filter(user=person))
         assert len(memberships) == 1 and memberships[0].role == person.role
-        assert services.user_active_membership(person) == memberships[0]
+        assert selectors.active_membership(user=person) == memberships[0]
         assert memberships[0].organisation_id == getattr(holder.get("organisation"), "pk", None)
         assert memberships[0].company_id == getattr(holder.get("company"), "pk", None)
         person.refresh_from_db()

@@ -76,7 +76,7 @@ if [ "$workers" -le 1 ]; then
 fi
 echo "==> pytest in $workers processes on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
 parallel=0 serial=0
-"${pytest_cmd[@]}" -n "$workers" --dist worksteal --serial=exclude --basetemp="$basetemp/parallel" "$@" || parallel=$?
+"${pytest_cmd[@]}" -n "$workers" --dist load --serial=exclude --basetemp="$basetemp/parallel" "$@" || parallel=$?
 echo "==> pytest: the tests that stop a shared server (serial), alone"
 "${pytest_cmd[@]}" --serial=only --basetemp="$basetemp/serial" "$@" || serial=$?
 if [ "$parallel" = 5 ] && [ "$serial" = 5 ]; then exit 5; fi

@@ -40,6 +40,33 @@ def _isolate_worker_redis() -> None:
 _isolate_worker_redis()
 
 
+# The longest tests of the suite (--durations of a full run: 15 to 85 s each), started first in a parallel run so
+# that no worker is left with one of them while the other has finished; then every browser or worker test
+# (seconds each), then the rest (a fraction of a second each). A worker takes the next test when it is free
+# (--dist load), so the short tests fill the gaps at the end.
+LONGEST = (
+    "tests/browser/test_header_widths.py",
+    "tests/browser/test_every_page_accessible.py",
+    "tests/test_benchmark_quick.py::test_the_quick_benchmark",
+    "tests/browser/test_pa11y.py",
+    "tests/test_topology.py",
+    "tests/test_rolling_upgrade.py",
+    "tests/test_html_valid.py",
+    "tests/core/test_english_interface.py",
+    "tests/browser/test_visual_accessibility.py",
+    "tests/browser/test_work_queue_journey.py",
+    "tests/core/test_tasks.py::test_every_beat_schedule_entry",
+)
+
+
+def _weight(item) -> int:
+    if item.nodeid.startswith(LONGEST):
+        return 0
+    if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+        return 1
+    return 2
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--serial",
@@ -59,6 +86,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SERIAL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.serial)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=_weight)  # stable: within a weight, the files' own order
     choice = config.getoption("--serial")
     if choice == "include":
         return

@@ -32,5 +32,19 @@ class PlacementsConfig(AppConfig):
         bump_on_change(Participant, lambda p: [f"queue:org:{p.organisation_id}"])
         bump_on_change(Consent, lambda c: [f"queue:org:{org}" for org in Participant.objects.filter(
             pk=c.participant_id).values_list("organisation_id", flat=True)])  # fmt: skip
+        # The caseload lists' cached filters (placements/views.py): the companies an organisation placed at.
+        from django.db.models.signals import post_delete, post_save
+
+        from asfportal.core.cache import bump
+
+        def caseload_changed(instance, **kwargs):
+            bump(selectors.caseload_dataset(instance.referring_organisation_id))
+
+        post_save.connect(
+            caseload_changed, sender=Placement, weak=False, dispatch_uid="caseload-placement-save"
+        )
+        post_delete.connect(
+            caseload_changed, sender=Placement, weak=False, dispatch_uid="caseload-placement-del"
+        )
         # Follow-up meetings in the personal calendar feeds.
         register_calendar_source(selectors.calendar_events_for)

@@ -362,8 +362,15 @@ def participant_list(*, organisation_id: int, filters: dict, today: date) -> Que
     if code := (filters.get("q") or "").strip():
         participants = participants.filter(code__icontains=code)
     if any(filters.get(name) not in (None, "") for name in PLACEMENT_FILTERS):
-        matching = _filtered_placements(Placement.objects.filter(participant=OuterRef("pk")), filters, today)
-        participants = participants.filter(Exists(matching))
+        # The matching placements are looked for among those the organisation referred (every placement of its
+        # participants: placement_create refers it from the participant's organisation), as a set of participants,
+        # so PostgreSQL starts from the few placements that match (one Stockholm's active ones with an overdue
+        # follow-up: about a hundred) instead of probing each of the organisation's 7,000 participants in turn
+        # (EXPLAIN ANALYZE on the national copy: 34 ms -> 7.5 ms for the count, as much again for the page).
+        matching = _filtered_placements(
+            Placement.objects.filter(referring_organisation_id=organisation_id), filters, today
+        )
+        participants = participants.filter(pk__in=matching.values("participant_id"))
     latest = Placement.objects.filter(participant=OuterRef("pk")).order_by("-start_on", "-pk")
     next_due = (
         FollowUp.objects.filter(
@@ -380,6 +387,12 @@ def participant_list(*, organisation_id: int, filters: dict, today: date) -> Que
         next_follow_up_on=Subquery(next_due),
     )
     return ordered(participants, filters.get("sort") or "", PARTICIPANT_SORTS, "code")
+
+
+def caseload_dataset(organisation_id: int) -> str:
+    """The cache dataset of an organisation's caseload filters (the companies it placed at), bumped by every
+    saved or deleted placement it referred (apps.py); the companies' names are in the "companies" dataset."""
+    return f"caseload:org:{organisation_id}"
 
 
 def caseload_companies(*, organisation_id: int) -> QuerySet[Company]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from asfportal.core.cache import cached_fragment, data_versions
 from asfportal.core.calendars import render_calendar
 from asfportal.core.exceptions import DomainError, add_to_form
-from asfportal.core.lists import page_of, render_list, wants_results_only
+from asfportal.core.lists import cached_filters, page_of, render_list, wants_results_only
 from companies.models import Company
 
 from . import exports, permissions, selectors, services
@@ -137,6 +137,16 @@ def _caseload_form(request: HttpRequest, sorts) -> CaseloadFilterForm:
     return CaseloadFilterForm(request.GET, organisation_id=request.user.organisation_id, sorts=sorts)
 
 
+def _caseload_filters(request: HttpRequest, form: CaseloadFilterForm, list_name: str) -> str:
+    """The list's filter form as HTML, cached per organisation until a placement it referred or a company
+    changes (the company choices); none for an htmx request, which gets the results alone."""
+    if wants_results_only(request):
+        return ""
+    organisation_id = request.user.organisation_id
+    versions = data_versions(selectors.caseload_dataset(organisation_id), "companies")
+    return cached_filters(form, parts=(list_name, organisation_id, versions))
+
+
 def participant_list(request: HttpRequest) -> HttpResponse:
     """The organisation's participants: searched by code, filtered by their placements (status, company, period,
     follow-up state), sorted, 50 a page; the same list as an Excel workbook, every participant in it logged."""
@@ -155,10 +165,27 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     for participant in page.object_list:
         participant.latest_status_label = labels.get(participant.latest_status, "")
-    context = {"form": form, "page_obj": page, "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "filters_html": _caseload_filters(request, form, "participants"),
+        "page_obj": page,
+        "today": timezone.localdate(),
+    }
     return render_list(
         request, "placements/participant_list.html", "placements/_participant_results.html", context
     )
+
+
+PLACEMENT_LIST_COLUMNS = (
+    "participant__code",
+    "company__name",
+    "offer__work_area__name",
+    "offer__work_area__name_en",
+    "status",
+    "start_on",
+    "ended_on",
+    "planned_end_on",
+)
 
 
 def placement_list(request: HttpRequest) -> HttpResponse:
@@ -176,7 +203,14 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         )
         services.log_list_export(participants=list(exported.values()), user=request.user)
         return response
-    context = {"form": form, "page_obj": page_of(placements, request, 50), "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "filters_html": _caseload_filters(request, form, "placements"),
+        # The columns the page shows (the export above reads whole rows): the placement, company and offer rows
+        # carry long texts (goals, descriptions) no list cell needs.
+        "page_obj": page_of(placements.only(*PLACEMENT_LIST_COLUMNS), request, 50),
+        "today": timezone.localdate(),
+    }
     return render_list(
         request, "placements/placement_list.html", "placements/_placement_results.html", context
     )

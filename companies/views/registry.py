@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from asfportal.core import uploads
+from asfportal.core.cache import data_versions
 from asfportal.core.exceptions import DomainError, add_to_form
-from asfportal.core.lists import render_list
+from asfportal.core.lists import cached_filters, render_list, wants_results_only
 
 from .. import exports, imports, permissions, selectors, services
 from ..forms import (
@@ -49,6 +50,9 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         return exports.registry_csv(companies, dialect=export)
     page = Paginator(companies, 50).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page}
+    if not wants_results_only(request):
+        # The filters' choices (kommuner, service categories) are the directory's, cached as its body is.
+        context["filters_html"] = cached_filters(form, parts=("registry", data_versions("companies")))
     return render_list(request, "companies/registry_list.html", "companies/_registry_results.html", context)
 
 

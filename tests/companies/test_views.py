@@ -424,3 +424,19 @@ def test_a_contact_persons_phone_is_checked_and_written_as_people_read_it(client
     response = client.post(reverse("companies:company-edit", args=[company.pk]), data)
     assert response.status_code == 200
     assert "personnummer" in response.content.decode()
+
+
+def test_the_registrys_cached_filters_show_a_new_service_category_at_once_and_the_requests_own_error(
+    client, coordinator
+):
+    from companies.models import ServiceCategory
+
+    client.force_login(coordinator)
+    url = reverse("companies:registry-list")
+    assert "Hundrastning" not in client.get(url).content.decode()
+    assert "Hundrastning" not in client.get(url).content.decode()  # the filters from the cache now
+    # Service categories are reference data kept in the admin: a save there bumps the companies' version.
+    ServiceCategory.objects.create(slug="hundrastning", name="Hundrastning", name_en="Dog walking")
+    assert "Hundrastning" in client.get(url).content.decode()
+    assert "is-invalid" in client.get(url, {"status": "nonsense"}).content.decode()
+    assert "is-invalid" not in client.get(url).content.decode()

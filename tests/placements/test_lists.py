@@ -1,6 +1,7 @@
 """The coordinator's caseload lists: participants and placements filtered by status, company, period and follow-up
 state, searched by code, sorted and paged, exported to Excel (and logged), for the own organisation only."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -273,3 +274,29 @@ def test_the_filtered_lists_use_constant_queries(client, coordinator, django_ass
     with django_assert_num_queries(9):
         response = client.get(reverse(name), query)
     assert response.status_code == 200 and len(response.context["page_obj"]) == rows
+
+
+def _company_options(response) -> list[str]:
+    html = response.content.decode()
+    select = html[html.index('name="company"') : html.index("</select>", html.index('name="company"'))]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select)
+
+
+@pytest.mark.parametrize("name", ["placements:placement-list", "placements:participant-list"])
+def test_the_cached_company_filter_changes_at_once_with_a_new_placement_and_is_the_organisations_own(
+    client, coordinator, outsider, caseload, name
+):
+    client.force_login(coordinator)
+    assert _company_options(client.get(reverse(name))) == ["Kafé Gemenskap", "Städ AB"]
+    assert _company_options(client.get(reverse(name))) == ["Kafé Gemenskap", "Städ AB"]  # from the cache now
+    _place(coordinator, code="P-ORB-DDD444", company=CompanyFactory(verified=True, name="Annan Firma"))
+    assert _company_options(client.get(reverse(name))) == ["Annan Firma", "Kafé Gemenskap", "Städ AB"]
+    # The selected company and a bad value's error are the request's own, not the cached page's.
+    response = client.get(reverse(name), {"company": caseload["clean"].pk})
+    assert f'<option value="{caseload["clean"].pk}" selected>' in response.content.decode()
+    assert "is-invalid" not in response.content.decode()
+    assert "is-invalid" in client.get(reverse(name), {"company": "999999"}).content.decode()
+    # Another organisation asking the same filters gets its own (empty) company list, never ours.
+    client.force_login(outsider)
+    assert _company_options(client.get(reverse(name))) == []
+    assert _company_options(client.get(reverse(name), {"company": caseload["clean"].pk})) == []

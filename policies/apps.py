@@ -16,7 +16,7 @@ class PoliciesConfig(AppConfig):
 
         from asfportal.core.queue import bump_on_change
 
-        from .models import ActionPlan, Activity, AnnualReport, Policy
+        from .models import ActionPlan, Activity, AnnualReport, BoardReport, Policy
 
         # The work queues' cached sizes in the header (policies/queue.py, core/queue.py): the organisation's.
         def of_plan(plan_id):
@@ -26,3 +26,6 @@ class PoliciesConfig(AppConfig):
         bump_on_change(Policy, lambda p: [f"queue:org:{p.organisation_id}"])
         bump_on_change(AnnualReport, lambda r: [f"queue:org:{r.organisation_id}"])
         bump_on_change(Activity, lambda a: of_plan(a.plan_id))
+        # A report to the board recorded takes its item out of the queue (and the coordinator's dashboard keeps
+        # the whole queue under these versions, core/queue.work_queue_cached).
+        bump_on_change(BoardReport, lambda r: [f"queue:org:{r.organisation_id}"])

@@ -30,7 +30,7 @@ class AccountsConfig(AppConfig):
 
         from asfportal.core.queue import bump_on_change
 
-        from .models import AccessReview, OrganisationInvitation
+        from .models import AccessReview, Organisation, OrganisationInvitation
 
         # The organisation administrator's queue (accounts/queue.py) reads reviews and invitations; a role
         # granted or revoked changes who is listed.
@@ -39,3 +39,5 @@ class AccountsConfig(AppConfig):
 
         for model in (AccessReview, OrganisationInvitation, Membership):
             bump_on_change(model, scope)
+        # The queues name the organisation and ask its kind (policies/queue.py, placements/queue.py).
+        bump_on_change(Organisation, lambda o: [f"queue:org:{o.pk}", f"queue:org-admin:{o.pk}"])

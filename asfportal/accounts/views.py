@@ -21,7 +21,7 @@ from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
-from asfportal.core.queue import remember_count, work_queue
+from asfportal.core.queue import remember_count, work_queue, work_queue_cached
 
 from . import notifications, permissions, selectors, services, two_factor
 from .forms import (
@@ -120,9 +120,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-def _role_dashboard(request: HttpRequest, role: str, template: str, **extra) -> HttpResponse:
-    # The work queue the apps contribute (core/queue.py); the header reads its size from the request.
-    request.work_queue = work_queue(request.user)
+QUEUE_TEMPLATE = "accounts/includes/_queue.html"
+
+
+def _role_dashboard(
+    request: HttpRequest, role: str, template: str, *, day_queue: bool = False, **extra
+) -> HttpResponse:
+    # The work queue the apps contribute (core/queue.py); the header reads its size from the request. A queue
+    # that changes only with its data and the day (day_queue) is kept whole in the cache (work_queue_cached).
+    if day_queue:
+        request.work_queue, extra["work_queue_html"] = work_queue_cached(request.user, QUEUE_TEMPLATE)
+    else:
+        request.work_queue = work_queue(request.user)
     remember_count(request.user, request.work_queue)
     context = {
         "colleagues": selectors.organisation_colleagues(user=request.user),
@@ -135,7 +144,7 @@ def _role_dashboard(request: HttpRequest, role: str, template: str, **extra) -> 
 
 @permissions.role_required(Role.COORDINATOR)
 def dashboard_coordinator(request: HttpRequest) -> HttpResponse:
-    return _role_dashboard(request, Role.COORDINATOR, "accounts/dashboard_coordinator.html")
+    return _role_dashboard(request, Role.COORDINATOR, "accounts/dashboard_coordinator.html", day_queue=True)
 
 
 @permissions.role_required(Role.PROCUREMENT_OFFICER)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from .cache import bump, data_versions, person_value, person_value_peek, person_value_store
 
@@ -190,6 +192,26 @@ def queue_count_cached(user) -> int | None:
     every page: the dashboard computes it anyway and stores the size (remember_count)."""
     name = _count_name(user, timezone.localdate())
     return person_value_peek(user.pk, name) if name else None
+
+
+def work_queue_cached(user, template: str) -> tuple[WorkQueue, str]:
+    """The person's whole queue and its rendering with `template`, cached under the same versions, day and person
+    as its size (queue_count), and the language (the items' sentences are translated when made); computed on a
+    miss. Only for roles whose providers read the day, never the moment (a coordinator's: follow-ups, ends,
+    consents, registry, policies), so no item turns overdue within a cached day; every write that changes an
+    item bumps a dataset named in the key (bump_on_change), so it is never stale. At national scale a
+    coordinator's queue holds hundreds of items from eight queries, and the table of them costs more to render
+    than to compute: recomputed on every visit without this."""
+    today = timezone.localdate()
+
+    def compute() -> tuple[WorkQueue, str]:
+        queue = work_queue(user, today=today)
+        return queue, render_to_string(template, {"work_queue": queue})
+
+    name = _count_name(user, today)
+    if name is None:
+        return compute()
+    return person_value(user.pk, f"{name}:{template}:{get_language()}", compute)
 
 
 def remember_count(user, queue: WorkQueue, *, today: date | None = None) -> None:

@@ -465,3 +465,39 @@ def test_every_items_link_opens_its_page_for_its_person(
             assert response.status_code == 200, (item.kind, item.url, response.status_code)
             seen.add(item.kind)
     assert len(seen) >= 13, seen
+
+
+def test_the_coordinators_cached_queue_changes_at_once_with_every_change_a_service_makes(client, coordinator):
+    """The coordinator's dashboard keeps its queue whole in the cache (core/queue.work_queue_cached): a recorded
+    follow-up and an assessed company leave it, and another language renders its own words, each on the very
+    next visit."""
+    from asfportal.accounts import services as account_services
+
+    placement = _started(coordinator, start_days_ago=40, days=120)
+    follow_up = placement.follow_ups.order_by("due_on").first()
+    company = _in_area(CompanyFactory(status=Company.Status.APPLIED), coordinator)
+    client.force_login(coordinator)
+    url = reverse("accounts:dashboard-coordinator")
+    record = reverse("placements:follow-up-record", args=[follow_up.pk])
+    assess = reverse("companies:company-assess", args=[company.pk])
+    page = client.get(url).content.decode()
+    assert record in page and assess in page and "Ansökningar som väntar på bedömning (1)" in page
+
+    def queue(html):
+        return html[html.index('id="work-queue"') : html.index("</section>", html.index('id="work-queue"'))]
+
+    assert queue(client.get(url).content.decode()) == queue(
+        page
+    )  # the second visit, from the cache, the same
+    placement_services.follow_up_record(follow_up=follow_up, held_on=TODAY, note="Bra", actor=coordinator)
+    page = client.get(url).content.decode()
+    assert record not in page and assess in page
+    company_services.assessment_record(company=company, fields=assessment_fields(), actor=coordinator)
+    page = client.get(url).content.decode()
+    assert assess not in page and "Ansökningar som väntar på bedömning" not in page
+    _in_area(CompanyFactory(status=Company.Status.APPLIED), coordinator)
+    assert "Ansökningar som väntar på bedömning (1)" in client.get(url).content.decode()
+    account_services.user_language_set(user=coordinator, language="en")
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "Applications waiting for assessment (1)" in page and "Ansökningar som väntar" not in page

@@ -9,6 +9,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY as SESSION_BACKEND_KEY
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -126,6 +127,8 @@ QUEUE_TEMPLATE = "accounts/includes/_queue.html"
 def _role_dashboard(
     request: HttpRequest, role: str, template: str, *, day_queue: bool = False, **extra
 ) -> HttpResponse:
+    # A dashboard only reads, so it opens no transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT to every
+    # visit; under READ COMMITTED a transaction would not give its queries one snapshot anyway).
     # The work queue the apps contribute (core/queue.py); the header reads its size from the request. A queue
     # that changes only with its data and the day (day_queue) is kept whole in the cache (work_queue_cached).
     if day_queue:
@@ -142,21 +145,25 @@ def _role_dashboard(
     return render(request, template, context)
 
 
+@transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)
 @permissions.role_required(Role.COORDINATOR)
 def dashboard_coordinator(request: HttpRequest) -> HttpResponse:
     return _role_dashboard(request, Role.COORDINATOR, "accounts/dashboard_coordinator.html", day_queue=True)
 
 
+@transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)
 @permissions.role_required(Role.PROCUREMENT_OFFICER)
 def dashboard_procurement(request: HttpRequest) -> HttpResponse:
     return _role_dashboard(request, Role.PROCUREMENT_OFFICER, "accounts/dashboard_procurement.html")
 
 
+@transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)
 @permissions.role_required(Role.COMPANY_REPRESENTATIVE)
 def dashboard_company(request: HttpRequest) -> HttpResponse:
     return _role_dashboard(request, Role.COMPANY_REPRESENTATIVE, "accounts/dashboard_company.html")
 
 
+@transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)
 @permissions.role_required(Role.ADMINISTRATOR)
 def dashboard_administrator(request: HttpRequest) -> HttpResponse:
     return _role_dashboard(

@@ -77,9 +77,15 @@ def officer_items(user, *, today: date, now: datetime):
             overdue=now > due,
             action=gettext("Answer"),
         )
-    tenders = selectors.officer_tenders(organisation_id=user.organisation_id).filter(
-        status__in=(Tender.Status.PUBLISHED, Tender.Status.CLOSED),
-        submission_deadline_at__lte=now + timedelta(days=CLOSING_SOON_DAYS),
+    # Only the columns the items and the lifecycle checks read: a large buyer has some 200 tenders past or near
+    # their deadline, and loading every column (seven timestamps a row) cost more than the rest of the queue.
+    tenders = (
+        selectors.officer_tenders(organisation_id=user.organisation_id)
+        .filter(
+            status__in=(Tender.Status.PUBLISHED, Tender.Status.CLOSED),
+            submission_deadline_at__lte=now + timedelta(days=CLOSING_SOON_DAYS),
+        )
+        .only("pk", "title", "status", "submission_deadline_at")
     )
     for tender in tenders:
         if not tender.award_blockers(at=now):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +126,9 @@ def company_items(user, *, today: date, now: datetime):
     company_id = capabilities.represented_company_id(user)
     if company_id is None:
         return
-    company = Company.objects.filter(pk=company_id).first()
+    # Whether a change request waits, asked in the same query as the company (one query fewer per dashboard).
+    pending = ChangeRequest.objects.filter(company_id=OuterRef("pk"), status=ChangeRequest.Status.PENDING)
+    company = Company.objects.filter(pk=company_id).annotate(has_pending_request=Exists(pending)).first()
     if company is None or company.is_closed:
         return
     my_company = reverse("companies:my-company")
@@ -161,8 +163,7 @@ def company_items(user, *, today: date, now: datetime):
                 due=company.verified_until,
                 action=gettext("See the profile"),
             )
-    pending = ChangeRequest.objects.filter(company_id=company_id, status=ChangeRequest.Status.PENDING).first()
-    if pending is not None:
+    if company.has_pending_request:
         yield QueueItem(
             kind="companies.my_change_request",
             what=gettext("Your change request is waiting for a coordinator's decision"),

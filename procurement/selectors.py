@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,14 +112,23 @@ def officer_tenders(*, organisation_id: int, text: str = "", status: str = "") -
         )
     if status:
         tenders = tenders.filter(status=status)
+    # Counted in correlated subqueries, not by joining both tables and grouping: PostgreSQL then counts only
+    # for the page's 25 rows after the sort and limit (and the paginator's COUNT(*) leaves them out), where
+    # the join counted for every tender of a large buyer (919 at national scale, 10 ms a page).
     return tenders.annotate(
         submission_count=Case(
             When(submission_deadline_at__gt=now, then=Value(None)),
-            default=Count("submissions", distinct=True),
+            default=_count_of(Submission.objects.filter(tender=OuterRef("pk"))),
             output_field=IntegerField(),
         ),
-        open_questions=Count("questions", filter=Q(questions__answered_at__isnull=True), distinct=True),
+        open_questions=_count_of(Question.objects.filter(tender=OuterRef("pk"), answered_at__isnull=True)),
     ).order_by("-created_at", "-pk")
+
+
+def _count_of(rows: QuerySet) -> Coalesce:
+    """The number of `rows` (a queryset correlated to the outer row through OuterRef), as a scalar subquery."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def submissions_for_evaluation(*, tender: Tender) -> QuerySet[Submission]:

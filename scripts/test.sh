@@ -72,7 +72,9 @@ mkdir -p "$basetemp"  # pytest makes the phases' folders below it, not their par
 workers=${TEST_WORKERS:-$(nproc)}
 if [ "$workers" -le 1 ]; then
   echo "==> pytest on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
-  exec "${pytest_cmd[@]}" --basetemp="$basetemp" "$@"
+  status=0
+  "${pytest_cmd[@]}" --basetemp="$basetemp" "$@" || status=$?
+  exit $status  # not exec: the EXIT trap must still stop the servers
 fi
 echo "==> pytest in $workers processes on PostgreSQL ${PG_PORT}, Redis ${REDIS_PORT}"
 parallel=0 serial=0

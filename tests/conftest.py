@@ -25,6 +25,25 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _nothing_holds_the_test_database_at_the_end(django_db_setup, django_db_blocker):
+    """At the end of the session pytest-django drops the test database, which PostgreSQL refuses while any other
+    session is connected to it ("being accessed by other users"). A process a test started (a Celery worker, a
+    gunicorn node, a live server thread) may still be closing its connection: end those first, so the teardown
+    never fails after every test has passed. Torn down before django_db_setup, which it depends on."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts without cached page parts (the cache is the test Redis, shared with worker processes)."""

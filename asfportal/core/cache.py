@@ -14,7 +14,9 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
@@ -30,17 +32,50 @@ def _version_key(name: str) -> str:
     return f"data-version:{name}"
 
 
+# The versions one request has read, so that it asks the cache once per dataset: a signed-in page's header reads
+# the person's version for each of its figures (three round trips of the floor's eight). Kept only while a request
+# runs (a worker or a command has none, so it always asks), and dropped by every bump of this process, so a page
+# that changes data and then renders reads the new version; another process's change shows from the next request
+# on, as it would have if it had landed a moment later.
+_request = Local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="core-cache-versions-start")
+request_finished.connect(_request_finished, dispatch_uid="core-cache-versions-finish")
+
+
 def data_versions(*names: str) -> str:
-    """The current versions of the named datasets, for a cache key (one cache round trip)."""
+    """The current versions of the named datasets, for a cache key (one cache round trip, none for the datasets
+    this request already read)."""
     keys = [_version_key(name) for name in names]
-    found = cache.get_many(keys)
-    for key in keys:
+    seen = getattr(_request, "versions", None)
+    found = {key: seen[key] for key in keys if key in seen} if seen is not None else {}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(cache.get_many(missing))
+    for key in missing:
         if key not in found:
             # A version that was never set or was evicted starts from the clock, so it cannot repeat an old one.
             found[key] = time.time_ns()
             cache.add(key, found[key], None)
             found[key] = cache.get(key, found[key])
+        if seen is not None:
+            seen[key] = found[key]
     return "-".join(str(found[key]) for key in keys)
+
+
+def _forget(name: str) -> None:
+    seen = getattr(_request, "versions", None)
+    if seen is not None:
+        seen.pop(_version_key(name), None)
 
 
 def bump(name: str, *, robust: bool = False) -> None:
@@ -49,6 +84,7 @@ def bump(name: str, *, robust: bool = False) -> None:
     reached is logged, not raised: the change itself must go through (the outbox promises that with Redis down)."""
 
     def increment():
+        _forget(name)
         try:
             cache.incr(_version_key(name))
         except ValueError:

@@ -221,6 +221,16 @@ class Tender(TenderLifecycle, BaseModel):
         verbose_name = _("tender")
         verbose_name_plural = _("tenders")
         ordering = ["submission_deadline_at", "pk"]
+        indexes = [
+            # The open tenders, soonest deadline first (Tender.objects.open()): a company's matching tenders on
+            # its dashboard and the public list read them from this index alone, not the 3,000 wide rows of
+            # every published tender at national scale (issue 18).
+            models.Index(
+                fields=["submission_deadline_at", "id"],
+                condition=Q(status="published"),
+                name="tender_open_deadline_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(contract_end_on__isnull=True)

@@ -141,3 +141,30 @@ def test_with_the_cache_unreachable_a_notification_is_still_recorded_and_the_hea
 
     request = type("Request", (), {"user": coordinator})()
     assert header(request)["unread_notifications"]() == 1
+
+
+def test_a_request_reads_each_version_once_and_sees_its_own_bumps_at_once():
+    """Issue 18: the header asked the cache for the person's version once per figure; within one request it is
+    read once, a bump in the same request is seen at once, and outside a request (a worker) nothing is kept."""
+    from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
+
+    from asfportal.core.cache import bump, data_versions
+
+    outside = data_versions("memo-test")
+    cache.incr("data-version:memo-test")  # another process's change
+    assert data_versions("memo-test") != outside  # no request: always asked
+
+    request_started.send(sender=None)
+    try:
+        first = data_versions("memo-test")
+        cache.incr("data-version:memo-test")  # another process's change: from the next request on
+        assert data_versions("memo-test") == first
+        bump("memo-test")  # this request's own change: at once
+        assert data_versions("memo-test") != first
+        assert data_versions("memo-test") == str(cache.get("data-version:memo-test"))
+    finally:
+        request_finished.send(sender=None)
+    before = data_versions("memo-test")
+    cache.incr("data-version:memo-test")
+    assert data_versions("memo-test") != before  # the request is over: asked again

@@ -501,3 +501,37 @@ def test_the_coordinators_cached_queue_changes_at_once_with_every_change_a_servi
     client.cookies["django_language"] = "en"
     page = client.get(url).content.decode()
     assert "Applications waiting for assessment (1)" in page and "Ansökningar som väntar" not in page
+
+
+def test_queue_rows_escape_and_mark_overdue_as_the_template_did():
+    """Issue 18: the rows are rendered in Python (core/templatetags/work_queue.py); the markup stays: overdue in
+    text, the due moment in <time>, an en dash without one, the default action "Open", everything escaped."""
+    from datetime import date
+
+    from django.template import engines
+    from django.utils import translation
+
+    from asfportal.core.queue import QueueItem
+
+    items = [
+        QueueItem(
+            kind="k",
+            what="Gör <b>detta</b>",
+            whom="P-1&2",
+            url="/a/?x=1&y=2",
+            due=date(2026, 12, 1),
+            overdue=True,
+            action="Svara",
+        ),
+        QueueItem(kind="k", what="Sedan", whom="P-3", url="/b/"),
+    ]
+    template = engines["django"].from_string("{% load work_queue %}{% queue_rows items %}")
+    with translation.override("sv"):
+        html = template.render({"items": items})
+    assert html.count('<tr class="queue-item') == 2
+    assert '<tr class="queue-item queue-overdue">' in html
+    assert '<span class="badge text-bg-warning">Försenad</span> Gör &lt;b&gt;detta&lt;/b&gt;' in html
+    assert '<time datetime="2026-12-01">1 december 2026</time>' in html
+    assert "<td>\u2013</td>" in html
+    assert 'href="/a/?x=1&amp;y=2">Svara<span class="visually-hidden">: P-1&amp;2</span>' in html
+    assert ">Öppna<span" in html

@@ -1,0 +1,24 @@
+# Expand only (issue 18): an index of the open tenders, built without locking the table against writes, so the
+# previous release keeps taking answers while it is built during a rolling upgrade.
+
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
+
+    dependencies = [
+        ("procurement", "0008_cpv_vocabulary"),
+    ]
+
+    operations = [
+        AddIndexConcurrently(
+            model_name="tender",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["submission_deadline_at", "id"],
+                name="tender_open_deadline_idx",
+            ),
+        ),
+    ]

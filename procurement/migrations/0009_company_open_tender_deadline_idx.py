@@ -1,8 +1,9 @@
 # Expand only (issue 18): an index of the open tenders, built without locking the table against writes, so the
 # previous release keeps taking answers while it is built during a rolling upgrade.
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from asfportal.core.migration_operations import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):

@@ -14,9 +14,13 @@ class PoliciesConfig(AppConfig):
         # Review dates, activity ends and report days in the coordinators' calendar feeds.
         register_calendar_source(selectors.calendar_events_for)
 
+        from asfportal.core.cache import invalidate_on_change
         from asfportal.core.queue import bump_on_change
 
-        from .models import ActionPlan, Activity, AnnualReport, Policy
+        from .models import ActionPlan, Activity, AnnualReport, ContactPerson, Goal, Indicator, Milestone, Policy
+
+        # The open API's cached public lists of organisations' contacts, policies and plans (policies/api.py).
+        invalidate_on_change("steering", [Policy, ActionPlan, Goal, Activity, Indicator, Milestone, ContactPerson])
 
         # The work queues' cached sizes in the header (policies/queue.py, core/queue.py): the organisation's.
         def of_plan(plan_id):

@@ -32,5 +32,10 @@ class PlacementsConfig(AppConfig):
         bump_on_change(Participant, lambda p: [f"queue:org:{p.organisation_id}"])
         bump_on_change(Consent, lambda c: [f"queue:org:{org}" for org in Participant.objects.filter(
             pk=c.participant_id).values_list("organisation_id", flat=True)])  # fmt: skip
-        # Follow-up meetings in the personal calendar feeds.
-        register_calendar_source(selectors.calendar_events_for)
+        # Follow-up meetings in the personal calendar feeds: the follow-ups, their placements, participants'
+        # codes and companies, and who represents a company.
+        from companies.models import Company, Representative
+
+        register_calendar_source(
+            selectors.calendar_events_for, models=[FollowUp, Placement, Participant, Company, Representative]
+        )

@@ -73,6 +73,8 @@ class CompanyFilterSerializer(serializers.Serializer):
 class CompanyViewSet(ReadViewSet):
     serializer_class = CompanySerializer
     queryset = Company.objects.none()
+    # Companies with their municipalities' names; the day, since a company leaves when its assessment runs out.
+    cache_datasets = ("companies", "organisations")
 
     def get_queryset(self):
         if self.action == "retrieve":

@@ -46,5 +46,10 @@ class PlacementsConfig(AppConfig):
         post_delete.connect(
             caseload_changed, sender=Placement, weak=False, dispatch_uid="caseload-placement-del"
         )
-        # Follow-up meetings in the personal calendar feeds.
-        register_calendar_source(selectors.calendar_events_for)
+        # Follow-up meetings in the personal calendar feeds: the follow-ups, their placements, participants'
+        # codes and companies, and who represents a company.
+        from companies.models import Company, Representative
+
+        register_calendar_source(
+            selectors.calendar_events_for, models=[FollowUp, Placement, Participant, Company, Representative]
+        )

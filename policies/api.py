@@ -127,6 +127,7 @@ class _Paged(ReadViewSet):
 class OrganisationViewSet(_Paged):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.none()
+    cache_datasets = ("organisations", "steering")
 
     def get_queryset(self):
         return selectors.organisations_with_contacts()
@@ -139,6 +140,7 @@ class OrganisationViewSet(_Paged):
 class PolicyViewSet(_Paged):
     serializer_class = PolicySerializer
     queryset = Policy.objects.none()
+    cache_datasets = ("steering",)
 
     def get_queryset(self):
         return selectors.adopted_policies()
@@ -152,6 +154,8 @@ class PolicyViewSet(_Paged):
 class PlanViewSet(_Paged):
     serializer_class = PlanSerializer
     queryset = ActionPlan.objects.none()
+    # The day too: an activity's signal turns "late" or "at risk" with the date alone.
+    cache_datasets = ("steering",)
 
     def get_queryset(self):
         return selectors.adopted_plans()

@@ -7,16 +7,33 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self):
+        from asfportal.accounts.models import Organisation
+        from asfportal.core.cache import invalidate_on_change
         from asfportal.core.calendars import register_calendar_source
-
-        from . import selectors
-
-        # Review dates, activity ends and report days in the coordinators' calendar feeds.
-        register_calendar_source(selectors.calendar_events_for)
-
         from asfportal.core.queue import bump_on_change
 
-        from .models import ActionPlan, Activity, AnnualReport, BoardReport, Policy
+        from . import selectors
+        from .models import (
+            ActionPlan,
+            Activity,
+            AnnualReport,
+            BoardReport,
+            ContactPerson,
+            Goal,
+            Indicator,
+            Milestone,
+            Policy,
+        )
+
+        # Review dates, activity ends and report days in the coordinators' calendar feeds.
+        register_calendar_source(
+            selectors.calendar_events_for, models=[Policy, ActionPlan, Activity, Organisation]
+        )
+
+        # The open API's cached public lists of organisations' contacts, policies and plans (policies/api.py).
+        invalidate_on_change(
+            "steering", [Policy, ActionPlan, Goal, Activity, Indicator, Milestone, ContactPerson]
+        )
 
         # The work queues' cached sizes in the header (policies/queue.py, core/queue.py): the organisation's.
         def of_plan(plan_id):

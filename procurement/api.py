@@ -5,6 +5,7 @@ system writes drafts, publishes, answers questions and records awards through th
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -100,6 +101,12 @@ class TenderFilterSerializer(serializers.Serializer):
 class TenderViewSet(ReadViewSet):
     serializer_class = TenderSerializer
     queryset = Tender.objects.none()
+    # Tenders with their buyers' and awarded companies' names.
+    cache_datasets = ("tenders", "companies", "organisations")
+
+    def cache_period(self):
+        # A tender leaves the open list when its deadline passes (the close task saves it within the minute).
+        return timezone.now().replace(second=0, microsecond=0)
 
     def get_queryset(self):
         if self.action == "retrieve":

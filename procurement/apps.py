@@ -7,8 +7,14 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from asfportal.core.cache import invalidate_on_change
+        # Deadlines of the tenders a person follows (or buys) in their personal calendar feed: the tenders,
+        # their amendments (SEQUENCE), awards and buyers, and who follows them (watches, submissions, the
+        # company's representatives).
+        from asfportal.accounts.models import Membership, Organisation, User
+        from asfportal.core.cache import bump, invalidate_on_change
         from asfportal.core.calendars import register_calendar_source
+        from asfportal.core.calendars.events import FEED_DATASET
+        from companies.models import Company, Representative
 
         from . import selectors
         from .models import (
@@ -22,10 +28,33 @@ class ProcurementConfig(AppConfig):
             Submission,
             Tender,
             TenderDocument,
+            Watch,
         )
 
-        # Deadlines of the tenders a person follows (or buys) in their personal calendar feed.
-        register_calendar_source(selectors.calendar_events_for)
+        register_calendar_source(
+            selectors.calendar_events_for,
+            models=[
+                Tender,
+                Amendment,
+                Award,
+                Watch,
+                Submission,
+                Organisation,
+                Company,
+                Membership,
+                Representative,
+            ],
+        )
+
+        def user_saved(sender, instance, update_fields=None, **kwargs):
+            # A colleague deactivated takes their watches out of the company's feeds; a sign-in (last_login
+            # alone) changes nothing a feed shows.
+            if update_fields is None or set(update_fields) - {"last_login"}:
+                bump(FEED_DATASET)
+
+        from django.db.models.signals import post_save
+
+        post_save.connect(user_saved, sender=User, weak=False, dispatch_uid="procurement.calendar-user")
 
         # The cached tender list, tender pages and OCDS releases (procurement/views.py).
         invalidate_on_change(

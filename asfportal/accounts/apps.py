@@ -16,9 +16,12 @@ class AccountsConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from asfportal.core.cache import person_changed
+        from asfportal.core.cache import invalidate_on_change, person_changed
 
-        from .models import Membership
+        from .models import Membership, Organisation
+
+        # Organisations' names and codes in the open API's cached public lists (asfportal/core/api/views.py).
+        invalidate_on_change("organisations", [Organisation])
 
         # The header's list of the person's memberships is cached with their header figures
         # (selectors.user_membership_choices): any grant, revocation or removal renders it afresh.

@@ -4,10 +4,13 @@ and the schema's error answers; plus the server-rendered documentation page."""
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +20,10 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.views import APIView
 
+from ..cache import FRAGMENT_SECONDS, data_versions
 from .errors import ErrorSerializer, error_body
+
+logger = logging.getLogger(__name__)
 
 ERROR_CODES = {
     "400": _("The request is not valid (each field named)."),
@@ -65,7 +71,9 @@ class Conditional:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        response.render()
+        if hasattr(response, "render"):  # a body served from the public cache is rendered already
+            response.render()
+        self.store_public(response)
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["ETag"] = etag
         last_modified = None
@@ -76,12 +84,58 @@ class Conditional:
             request._request, etag=etag, last_modified=last_modified, response=response
         )
 
+    def store_public(self, response) -> None:
+        """Nothing here; the public lists keep their bodies (ReadViewSet)."""
+
 
 class ReadViewSet(Conditional, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A public list and detail: no key needed; a key sent must be valid (a revoked one is refused)."""
+    """A public list and detail: no key needed; a key sent must be valid (a revoked one is refused).
+
+    A public list (a request without a key) is the same for every client, so its body is cached under the whole
+    address (host, path and query: the page links are absolute) and the versions of the datasets it is drawn
+    from (`cache_datasets`, asfportal/core/cache.py: every save of a model the list shows bumps one), plus the
+    day (`cache_period`: what is listed can change with the date alone). Authentication, throttling and content
+    negotiation still run on every request (in `initial`, before `list`); the ETag is the hash of the same body,
+    and Last-Modified is kept with it, so conditional requests answer as before. A key holder's list is never
+    cached: it is counted, and may one day show more."""
 
     permission_classes = [permissions.AllowAny]
     schema = ApiSchema()
+    cache_datasets: tuple[str, ...] = ()
+    _public_key: str | None = None
+
+    def cache_period(self):
+        return timezone.localdate()
+
+    def list(self, request, *args, **kwargs):
+        if not self.cache_datasets or request.auth is not None or request.method not in ("GET", "HEAD"):
+            return super().list(request, *args, **kwargs)
+        parts = (
+            "api-list",
+            request.build_absolute_uri(),
+            translation.get_language(),
+            self.cache_period(),
+            data_versions(*self.cache_datasets),
+        )
+        key = "api-list:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        try:
+            hit = cache.get(key)
+        except Exception as error:  # Redis down: the list is read from the database
+            logger.warning("Cache unreachable; API list read afresh: %s", error)
+            return super().list(request, *args, **kwargs)
+        if hit is not None:
+            content, content_type, self.last_modified = hit
+            return HttpResponse(content, content_type=content_type)
+        self._public_key = key
+        return super().list(request, *args, **kwargs)
+
+    def store_public(self, response) -> None:
+        if self._public_key is not None:
+            entry = (response.content, response["Content-Type"], self.last_modified)
+            try:
+                cache.set(self._public_key, entry, FRAGMENT_SECONDS)
+            except Exception as error:
+                logger.warning("Cache unreachable; API list not stored: %s", error)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

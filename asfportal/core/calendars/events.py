@@ -70,10 +70,20 @@ CalendarSource = Callable[..., Iterable[CalendarEvent]]
 _SOURCES: list[CalendarSource] = []
 
 
-def register_calendar_source(source: CalendarSource) -> CalendarSource:
+# The dataset (asfportal/core/cache.py) every model a source reads bumps: the feeds are cached under its version.
+FEED_DATASET = "calendar-feeds"
+
+
+def register_calendar_source(
+    source: CalendarSource, *, models: Iterable = (), m2m: Iterable = ()
+) -> CalendarSource:
     """Add `source(user, window) -> events` to every person's feed (an app calls it in AppConfig.ready). A
     source answers only for the roles it concerns, reads in a fixed number of queries, and gives only the
-    person's own organisation's (or company's) items."""
+    person's own organisation's (or company's) items. `models` (and `m2m` links) are every model it reads: a
+    change of any of them bumps FEED_DATASET, so no cached feed (selectors.feed_text) outlives the change."""
+    from ..cache import invalidate_on_change
+
+    invalidate_on_change(FEED_DATASET, models, m2m)
     if source not in _SOURCES:
         _SOURCES.append(source)
     return source

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ..cache import cached_value, data_versions, person_dataset
 from ..models import CalendarFeed
-from .events import FeedWindow, calendar_events_for
+from .events import FEED_DATASET, FeedWindow, calendar_events_for
 from .ical import render_calendar
 
 # The address carries "<user id>-<key>" signed with SECRET_KEY (SECRET_KEY_FALLBACKS keep addresses working
@@ -52,7 +53,19 @@ def feed_owner(token: str):
 
 
 def feed_text(*, user) -> str:
-    """The person's whole calendar in their own language, read through every app's registered source."""
-    with translation.override(user.language):
-        events = calendar_events_for(user, window=FeedWindow.around(timezone.localdate()))
-        return render_calendar(events, name=_("ASF-portalen calendar"))
+    """The person's whole calendar in their own language, read through every app's registered source.
+
+    Calendar applications poll it hourly, so it is cached per person: under the versions of everything the
+    sources read (FEED_DATASET) and of the person (memberships), with the person's id, role, organisation and
+    language and the day (the window) in the key. Only the owner's address reaches this (feed_owner checks the
+    current key first), so a renewed or revoked address is 404 before any cached text."""
+    today = timezone.localdate()
+
+    def render() -> str:
+        with translation.override(user.language):
+            events = calendar_events_for(user, window=FeedWindow.around(today))
+            return render_calendar(events, name=_("ASF-portalen calendar"))
+
+    parts = ("calendar-feed", user.pk, user.role, user.organisation_id, user.language, today,
+             data_versions(FEED_DATASET, person_dataset(user.pk)))  # fmt: skip
+    return cached_value(parts, render)

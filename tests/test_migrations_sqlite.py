@@ -24,7 +24,7 @@ def test_every_migration_applies_to_an_empty_sqlite_database_and_the_newest_inde
     database = tmp_path / "run.sqlite3"
     result = _manage("migrate", "-v0", database=database)
     assert result.returncode == 0, result.stderr[-3000:]
-    back = _manage("migrate", "procurement", "0008", "-v0", database=database)
+    back = _manage("migrate", "procurement", "0008", "-v0", database=database)  # both new indexes
     assert back.returncode == 0, back.stderr[-3000:]
     again = _manage("migrate", "-v0", database=database)
     assert again.returncode == 0, again.stderr[-3000:]

@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess  # nosec B404  # starts the topology's own servers (HAProxy, gunicorn, Celery) with argument lists, no shell
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
 WEB_WORKERS = 2  # sync workers per node, and HAProxy's maxconn per node
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 
 def free_port() -> int:
@@ -140,16 +142,29 @@ class Topology:
         self._spawn(name, [sys.executable, "-m", "celery", "-A", "asfportal", "beat", "-l", "INFO", "-s",
                            str(self.state / f"{name}-schedule")])  # fmt: skip
 
-    def start_balancer(self) -> None:
+    @property
+    def stats_socket(self) -> Path:
+        """HAProxy refuses a socket path longer than 97 characters (it binds a temporary name beside it first),
+        and a test's state directory under a deep checkout is longer than that: the socket lives in the temporary
+        directory, named by the balancer's port, which no other topology on this machine holds while it runs."""
+        return Path(tempfile.gettempdir()) / f"asf-haproxy-{self.port}.sock"
+
+    def write_balancer_config(self) -> Path:
+        """The configuration for the nodes started so far, checked by HAProxy itself; its complaint is raised."""
         servers = "\n".join(
             f"    server {name} 127.0.0.1:{self.node_ports[name]} check" for name in self.web_nodes
         )
         cfg = self.state / "haproxy.cfg"
-        cfg.write_text(HAPROXY_CFG.format(stats=self.state / "haproxy.sock", port=self.port,
+        cfg.write_text(HAPROXY_CFG.format(stats=self.stats_socket, port=self.port,
                                           maxconn=WEB_WORKERS, servers=servers))  # fmt: skip
-        haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-        subprocess.run([haproxy, "-c", "-q", "-f", str(cfg)], check=True)  # nosec B603  # haproxy's own config check on the file written above, no shell
-        self._spawn("haproxy", [haproxy, "-db", "-f", str(cfg)])
+        check = subprocess.run([HAPROXY, "-c", "-f", str(cfg)], capture_output=True, text=True)  # nosec B603  # haproxy's own config check on the file written above, no shell
+        if check.returncode:
+            raise RuntimeError(f"HAProxy refuses {cfg}:\n{check.stdout}{check.stderr}")
+        return cfg
+
+    def start_balancer(self) -> None:
+        cfg = self.write_balancer_config()
+        self._spawn("haproxy", [HAPROXY, "-db", "-f", str(cfg)])
 
     def start(self, *, beat: bool = True) -> Topology:
         for name in self.web_nodes:
@@ -191,13 +206,14 @@ class Topology:
                         os.killpg(proc.pid, signal.SIGKILL)
                         proc.wait()
             self.procs.pop(name, None)
+        self.stats_socket.unlink(missing_ok=True)
 
     # --- state ----------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, dict[str, str]]:
         """HAProxy's `show stat` per server of the backend: status, scur (requests on it now), stot ..."""
         with socket.socket(socket.AF_UNIX) as sock:
-            sock.connect(str(self.state / "haproxy.sock"))
+            sock.connect(str(self.stats_socket))
             sock.sendall(b"show stat\n")
             raw = b""
             while chunk := sock.recv(65536):

@@ -163,3 +163,14 @@ def test_one_web_node_and_one_worker_killed_under_load_lose_nothing(topology, sm
     assert serving_at_kill <= WEB_WORKERS  # HAProxy gives a node no more requests than it has workers
     assert served_after_rejoin > 0  # the restarted node takes requests again
     assert figures["beats holding the lock"] == 1
+
+
+def test_the_balancer_configuration_passes_haproxys_check_from_a_checkout_as_deep_as_ci(tmp_path):
+    # CI's clone lives deeper than a developer's (/check/work/main/.pytest-tmp/parallel/popen-gw0/...), and a
+    # stats socket beside the state passed HAProxy's 97-character limit there: the topology never started.
+    state = tmp_path / ("a-deep-checkout-" * 6) / "topology"
+    state.mkdir(parents=True)
+    topology = Topology(state=state, env={}, node_ports={"web-a": 1, "web-b": 2})
+    assert len(str(state / "haproxy.sock")) > 97
+    cfg = topology.write_balancer_config()
+    assert str(topology.stats_socket) in cfg.read_text()

@@ -3,6 +3,7 @@ coordinator's form and on the public application, the directory's page 2 and acc
 radios that start unselected, and the page of a company that is no longer verified."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -74,7 +75,10 @@ def test_the_directory_pages_and_searches_without_case_or_accents(page, live_ser
     page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
     page.get_by_role("searchbox", name="Sök").fill("kafe")
     page.get_by_role("button", name="Sök", exact=True).click()
-    page.wait_for_load_state()
+    # The search arrives in place too: a reader waits for the address to carry it before reading the list (read
+    # at once, this was the unsearched page, whose page 2 holds Städkraft).
+    page.wait_for_url(re.compile(r"q=kafe"))
+    page.wait_for_load_state("networkidle")
     first = set(page.locator("h3.card-title").all_inner_texts())
     assert len(first) == 20 and "Städkraft" not in first
     page.get_by_role("link", name="Nästa").click()
@@ -142,3 +146,24 @@ def test_the_registry_pages_with_its_search_and_status_kept(page, live_server, c
     assert second == {"Kafé 50", "Kafé 51", "Kafé 52"}
     assert page.locator("#registry-q").input_value() == "KAFE"
     assert page.locator("#registry-status").input_value() == "under_assessment"
+
+
+def test_a_page_link_clicked_while_a_search_is_on_its_way_never_shows_the_old_list(page, live_server):
+    # An impatient reader searches and clicks "Nästa" before the results have changed: the link is the old
+    # list's, without the search. The list shown afterwards must still be the one the search box and the address
+    # name (the newest search), never page 2 of the unsearched directory.
+    for n in range(23):
+        CompanyFactory(verified=True, name=f"Kafé {n:02d}", city="Örebro")
+    CompanyFactory(verified=True, name="Städkraft", city="Kumla")
+    page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
+    page.route("**/foretag/?q=kafe*", lambda route: (time.sleep(0.5), route.continue_()))  # a slow network
+    page.get_by_role("searchbox", name="Sök").fill("kafe")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    page.get_by_role("link", name="Nästa").click()
+    page.wait_for_url(re.compile(r"q=kafe"))
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.5)  # any late answer would have been swapped in by now
+    shown = set(page.locator("h3.card-title").all_inner_texts())
+    assert "Städkraft" not in shown
+    assert shown == {f"Kafé {n:02d}" for n in range(20)}
+    assert "q=kafe" in page.url and "page=2" not in page.url

@@ -7,24 +7,19 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from asfportal.core.calendars import selectors, services
+from asfportal.core.calendars import services
 from placements import services as placement_services
 from procurement import services as procurement_services
 from tests.companies.factories import CompanyFactory
+from tests.core.test_calendar_feed import _feed_path
 from tests.ical import events_by_uid, strict_calendar
 from tests.placements.factories import OfferFactory, ParticipantFactory
 from tests.procurement.factories import TenderFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def _feed_path(user) -> str:
-    feed = services.calendar_feed_renew(user=user, actor=user)
-    return reverse("core:calendar-feed", args=[selectors.feed_token(feed)])
 
 
 def _fetch(client, path):

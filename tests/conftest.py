@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
@@ -42,6 +43,35 @@ def _nothing_holds_the_test_database_at_the_end(django_db_setup, django_db_block
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+def refresh_today() -> None:
+    """Test modules name the date as `TODAY = timezone.localdate()`, read when the module is imported. A run that
+    crosses midnight in Stockholm (23:00 UTC in winter) imported them yesterday, and its tests then asked the
+    services for "yesterday" while the services, rightly, asked the clock: future adoption dates were accepted,
+    starts fell outside offers. Every test module's TODAY is today's date again before each test."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for name, module in list(sys.modules.items()):
+        value = getattr(module, "TODAY", None) if name.startswith("tests.") else None
+        if isinstance(value, date) and not isinstance(value, datetime) and value != today:
+            module.TODAY = today
+
+
+@pytest.fixture(autouse=True)
+def _today_is_today():
+    refresh_today()
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language():
+    """Each test starts in the site's language. A request through the test client runs in the test's thread, and
+    LocaleMiddleware leaves the language it chose active there (the person's English, say): a later test in the
+    same process then read English where it expects Swedish, depending on which tests ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

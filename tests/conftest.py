@@ -256,9 +256,8 @@ def _restore_reference_data() -> None:
                 return
         for module, function in REFERENCE_DATA:
             getattr(importlib.import_module(module), function)(apps, None)
-        if (
-            postgresql
-        ):  # inside a plain db test's transaction the copies roll back with it, and are made again
+        # Inside a plain db test's transaction the copies roll back with it, and are made again next time.
+        if postgresql:
             for meta in tables:
                 cursor.execute(
                     f"CREATE TABLE IF NOT EXISTS test_copy_{meta.db_table} AS SELECT * FROM {meta.db_table}"

@@ -3,7 +3,6 @@ coordinator's form and on the public application, the directory's page 2 and acc
 radios that start unselected, and the page of a company that is no longer verified."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -156,14 +155,28 @@ def test_a_page_link_clicked_while_a_search_is_on_its_way_never_shows_the_old_li
         CompanyFactory(verified=True, name=f"Kafé {n:02d}", city="Örebro")
     CompanyFactory(verified=True, name="Städkraft", city="Kumla")
     page.goto(f"{live_server.url}{reverse('companies:company-directory')}")
-    page.route("**/foretag/?q=kafe*", lambda route: (time.sleep(0.5), route.continue_()))  # a slow network
+    unsearched_next = page.get_by_role("link", name="Nästa").get_attribute("href")
+    assert "q=kafe" not in unsearched_next
+    # The search's answer is held on the network until "Nästa" has been clicked, whatever the machine's speed
+    # (sleeping in the handler instead let a fast answer arrive first on CI, and "Nästa" was then the search's own).
+    held = []
+    page.route("**/foretag/?q=kafe*", lambda route: held.append(route))
     page.get_by_role("searchbox", name="Sök").fill("kafe")
     page.get_by_role("button", name="Sök", exact=True).click()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the search never left the browser"
     page.get_by_role("link", name="Nästa").click()
+    page.wait_for_timeout(300)
+    for route in held:
+        route.continue_()
     page.wait_for_url(re.compile(r"q=kafe"))
     page.wait_for_load_state("networkidle")
-    time.sleep(0.5)  # any late answer would have been swapped in by now
+    page.wait_for_timeout(300)  # any late answer would have been swapped in by now
     shown = set(page.locator("h3.card-title").all_inner_texts())
     assert "Städkraft" not in shown
     assert shown == {f"Kafé {n:02d}" for n in range(20)}
     assert "q=kafe" in page.url and "page=2" not in page.url
+    assert page.get_by_role("searchbox", name="Sök").input_value() == "kafe"

@@ -3,22 +3,30 @@
 `{% csrf_token %}` (overridden by the builtin library `asfportal.core.templatetags.form_token`) writes, beside
 Django's CSRF input, a hidden `form_token`: a random nonce signed together with its owner (the signed-in user,
 else the browser's CSRF secret) and the time it was issued. `FormTokenMiddleware` claims the nonce when the form
-is posted, in its own committed transaction (a unique row: ATOMIC_REQUESTS would hide it from a concurrent
-duplicate until the view's transaction ends), lets the view run, and keeps the redirect the view answered with.
-A second POST with the same token does not reach the view: it waits briefly while the first still runs, then is
-sent to the first result with a message. When the first re-rendered the form (errors) or failed, the claim is
-freed and the same token may be posted again. A POST without a token (scripts, the test client) works as before.
+is posted, by inserting a unique row in the same transaction as the view's writes (it opens the transaction; the
+view's ATOMIC_REQUESTS block runs inside it), and records the redirect the view answered with in that row before
+it commits. So the claim, the result and the writes commit together or not at all:
+- A second POST with the same token (a double click, the browser resending, the load balancer retrying on another
+  node) waits at the unique index while the first runs (PostgreSQL makes a conflicting insert wait for the other
+  transaction), then is sent to the first result with a message, and does not reach the view.
+- When the first re-rendered the form (errors) or failed, its claim is gone with its transaction, and the same
+  token may be posted again.
+- When the process serving the first dies before its transaction commits (a node killed, a worker restarted), the
+  database rolls the transaction back with the connection, claim and writes alike, and the waiting duplicate acts
+  in its place: the work is done once, never lost behind an orphaned claim.
+A POST without a token (scripts, the test client) works as before.
 """
 
 from __future__ import annotations
 
 import secrets
+import sys
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -67,18 +75,29 @@ def _nonce_from(request) -> str | None:
 
 
 def _claim(nonce: str, request) -> bool:
+    """Insert the claim in a savepoint of the request's transaction; False when another request's committed claim
+    holds the nonce. While another transaction holds it uncommitted, the insert waits for that one to end (at
+    most WAIT_SECONDS on PostgreSQL; then DatabaseError, taken as "still being done")."""
+    postgres = connection.vendor == "postgresql"
     try:
-        # Its own transaction (a savepoint inside a test's): committed before the view runs, so a duplicate
-        # arriving meanwhile meets the unique row at once.
         with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{int(WAIT_SECONDS * 1000)}ms'")
             FormSubmission.objects.create(token=nonce, owner=_owner(request)[:100], path=request.path[:500])
     except IntegrityError:
         return False
+    finally:
+        if postgres and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
     return True
 
 
 def _first_result(nonce: str) -> str | None:
-    """The redirect the first request answered with; waits while it runs. None: the first freed its claim."""
+    """The redirect the first request answered with; None: the first freed its claim. A claim committed without
+    a result comes from a release before this one (which committed the claim before the view ran): waits while
+    that runs."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         result = FormSubmission.objects.filter(token=nonce).values_list("result_url", flat=True).first()
@@ -104,16 +123,36 @@ class FormTokenMiddleware:
         self.exempt = set(settings.FORM_TOKEN_EXEMPT_URL_NAMES)
 
     def __call__(self, request):
-        response = self.get_response(request)
-        nonce = getattr(request, "_form_token_claimed", None)
-        if nonce is not None:
-            location = response.get("Location") if 300 <= response.status_code < 400 else None
-            mine = FormSubmission.objects.filter(token=nonce)
-            if location:
-                mine.update(result_url=location[:1000])
-            else:  # the form came back with errors, or the view failed: the same form may be sent again
-                mine.delete()
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            self._end(request, None)
+            raise
+        self._end(request, response)
         return response
+
+    def _end(self, request, response) -> None:
+        """Record the first result in the claim (or free the claim), and commit it with the view's writes."""
+        block = getattr(request, "_form_token_transaction", None)
+        if block is None:
+            return
+        del request._form_token_transaction
+        nonce = getattr(request, "_form_token_claimed", None)
+        if response is None or connection.needs_rollback:
+            block.__exit__(*sys.exc_info())  # rolled back: the claim goes with the view's writes
+            return
+        try:
+            if nonce is not None:
+                location = response.get("Location") if 300 <= response.status_code < 400 else None
+                mine = FormSubmission.objects.filter(token=nonce)
+                if location:
+                    mine.update(result_url=location[:1000])
+                else:  # the form came back with errors, or the view failed: the same form may be sent again
+                    mine.delete()
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+        block.__exit__(None, None, None)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or FIELD_NAME not in request.POST:
@@ -124,15 +163,24 @@ class FormTokenMiddleware:
         nonce = _nonce_from(request)
         if nonce is None:
             return None
-        for _attempt in range(2):
-            if _claim(nonce, request):
-                request._form_token_claimed = nonce
-                return None
-            result = _first_result(nonce)
-            if result:
-                messages.info(request, _("This has already been done: here is the result."))
-                return HttpResponseRedirect(result)
-            if result == "":  # the first request is still running after the wait
-                messages.warning(request, _("This is already being done. Reload the page in a moment."))
-                return HttpResponseRedirect(request.path)
-        return None
+        # The request's transaction, opened here and committed in _end once the response is known; the view's own
+        # atomic block (ATOMIC_REQUESTS) becomes a savepoint inside it.
+        block = transaction.atomic()
+        block.__enter__()
+        request._form_token_transaction = block
+        try:
+            claimed = _claim(nonce, request)
+        except DatabaseError:  # the first still runs after WAIT_SECONDS
+            messages.warning(request, _("This is already being done. Reload the page in a moment."))
+            return HttpResponseRedirect(request.path)
+        if claimed:
+            request._form_token_claimed = nonce
+            return None
+        result = _first_result(nonce)
+        if result:
+            messages.info(request, _("This has already been done: here is the result."))
+            return HttpResponseRedirect(result)
+        if result == "":  # a claim of the previous release, still running after the wait
+            messages.warning(request, _("This is already being done. Reload the page in a moment."))
+            return HttpResponseRedirect(request.path)
+        return None  # the first freed its claim meanwhile: this one acts without a claim, as before

@@ -273,7 +273,8 @@ class FormSubmission(models.Model):
     token = models.CharField(_("form token"), max_length=32, unique=True)
     owner = models.CharField(_("form token owner"), max_length=100)
     path = models.CharField(_("form address"), max_length=500)
-    # Empty while the first request runs; the redirect it answered with once it succeeded.
+    # The redirect the first request answered with, committed with the claim and its writes (form_tokens.py);
+    # empty only in a claim the previous release committed while its request still ran.
     result_url = models.CharField(_("first result"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 

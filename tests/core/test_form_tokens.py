@@ -1,6 +1,7 @@
 """Nothing twice: the one-time token that `{% csrf_token %}` writes into every POST form (core/form_tokens.py)."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -130,3 +131,67 @@ def test_an_expired_token_counts_as_none(client, settings, monkeypatch):
     monkeypatch.setattr(form_tokens.time, "time", lambda: later)
     client.post(url, {**REPORT, "form_token": token})
     assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_waits_for_a_first_that_dies_before_its_commit_and_then_acts_once_itself(
+    client, monkeypatch
+):
+    """Issue 18, found by the kill-under-load test in CI: a node killed while it served a form had committed the
+    claim before the view ran, so the balancer's retry of the same POST on the other node was told "already being
+    done" (a redirect the client took for success) and the report was never stored; every later resend met the
+    orphaned claim. Now the claim lives in the first request's transaction: the process dies, PostgreSQL rolls
+    the claim back with its writes, and the waiting duplicate does the work, once."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from asfportal.core import services
+
+    monkeypatch.setattr(form_tokens, "WAIT_SECONDS", 4)
+    url = reverse("core:accessibility")
+    token = _token(client, url)
+    data = {**REPORT, "form_token": token}
+    create = services.accessibility_report_create
+    in_view, backend = threading.Event(), {}
+
+    def first_then_dies(**kwargs):
+        if (
+            not backend
+        ):  # the first request: it has claimed the form and is inside the view when its node dies
+            backend["pid"] = connection.connection.info.backend_pid
+            in_view.set()
+            time.sleep(3)
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "accessibility_report_create", first_then_dies)
+    first_client = Client(raise_request_exception=False)
+    first_client.cookies = client.cookies  # the same browser (the token is bound to it)
+    answered = {}
+
+    def post(name, browser):
+        try:
+            answered[name] = browser.post(url, data)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=post, args=("first", first_client))
+    first.start()
+    assert in_view.wait(10)
+    duplicate = threading.Thread(target=post, args=("duplicate", client))  # the balancer's retry
+    duplicate.start()
+    duplicate.join(0.5)
+    assert duplicate.is_alive(), "the duplicate must wait while the first runs"
+    with connection.cursor() as cursor:  # kill -9 of the first's node: its database connection ends
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend["pid"]])
+    duplicate.join(15)
+    first.join(15)
+    response = answered["duplicate"]
+    assert response.status_code == 302
+    assert _messages(response) == ["Tack! Vi har tagit emot din anmälan."]  # done, not "already being done"
+    assert AccessibilityReport.objects.count() == 1
+    assert FormSubmission.objects.get().result_url == response["Location"]
+    # The same form sent again is answered with that result, not done twice.
+    again = client.post(url, data)
+    assert again["Location"] == response["Location"] and AccessibilityReport.objects.count() == 1

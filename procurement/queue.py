@@ -5,6 +5,10 @@ representative the open tenders that match the company, and answers to confirm a
 Each item asks the tender's lifecycle (`answer_blockers`, `award_blockers`, `submit_blockers`), so an answered
 question, an awarded tender or a confirmed answer leaves the queue. Fixed queries per provider.
 
+Every answer the lifecycle gives changes by the clock only at the tender's submission deadline (procurement/
+lifecycle.py compares `at` with nothing else), so that is each item's `changes_at`, or the moment a question turns
+overdue if earlier; the dashboard keeps the queue cached until the earliest of them (core/queue.py).
+
 Not listed for officers: answers waiting to be confirmed again after an amendment. Answers are sealed until the
 deadline, not even their number shows to the buyer (README, "Procurement"), so the officer's queue cannot name
 them; the companies see them in theirs."""
@@ -13,14 +17,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asfportal.accounts import capabilities
 from asfportal.accounts.models import Role
-from asfportal.core.queue import QueueItem, QueueKind, queue_provider, register_kinds
+from asfportal.core.queue import QueueHorizon, QueueItem, QueueKind, queue_provider, register_kinds
 from companies.models import Company, ServiceCategory
 
 from . import selectors
@@ -67,6 +71,7 @@ def officer_items(user, *, today: date, now: datetime):
         if question.answer_blockers(at=now):
             continue
         due = question.tender.answer_due_at()
+        deadline = question.tender.submission_deadline_at
         yield QueueItem(
             kind="procurement.question",
             what=gettext("Answer the question; a later answer moves the submission deadline"),
@@ -76,6 +81,7 @@ def officer_items(user, *, today: date, now: datetime):
             due=due,
             overdue=now > due,
             action=gettext("Answer"),
+            changes_at=min(due, deadline) if due > now else deadline,
         )
     # Only the columns the items and the lifecycle checks read: a large buyer has some 200 tenders past or near
     # their deadline, and loading every column (seven timestamps a row) cost more than the rest of the queue.
@@ -110,7 +116,16 @@ def officer_items(user, *, today: date, now: datetime):
                 url=reverse("procurement:tender-manage", args=[tender.pk]),
                 due=tender.submission_deadline_at,
                 action=closing_action,
+                changes_at=tender.submission_deadline_at,  # then to award, or gone without answers
             )
+    # The next of the buyer's tenders to come within the "closing soon" window: listed from then on.
+    entering = Tender.objects.filter(
+        buyer_id=user.organisation_id,
+        status=Tender.Status.PUBLISHED,
+        submission_deadline_at__gt=now + timedelta(days=CLOSING_SOON_DAYS),
+    ).aggregate(first=Min("submission_deadline_at"))["first"]
+    if entering is not None:
+        yield QueueHorizon(entering - timedelta(days=CLOSING_SOON_DAYS))
 
 
 def matching_tenders(*, company_id: int, user, now: datetime):
@@ -171,6 +186,7 @@ def company_items(user, *, today: date, now: datetime):
             url=reverse("procurement:submission-submit", args=[submission.tender_id]),
             due=submission.tender.submission_deadline_at,
             action=gettext("Confirm the answer"),
+            changes_at=submission.tender.submission_deadline_at,
         )
     for tender in matching_tenders(company_id=company_id, user=user, now=now):
         if tender.submit_blockers(at=now):
@@ -182,4 +198,6 @@ def company_items(user, *, today: date, now: datetime):
             url=reverse("procurement:tender-detail", args=[tender.pk]),
             due=tender.submission_deadline_at,
             action=gettext("Read the tender"),
+            # Closed then; the next nearest matching tender, if any, takes its place.
+            changes_at=tender.submission_deadline_at,
         )

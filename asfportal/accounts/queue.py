@@ -50,4 +50,5 @@ def organisation_administrator_items(user, *, today: date, now: datetime):
             url=reverse("accounts:organisation-people"),
             due=invitation.expires_at,
             action=gettext("See invitations"),
+            changes_at=invitation.expires_at,  # an expired link is no longer pending (pending_invitations)
         )

@@ -22,7 +22,7 @@ from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
-from asfportal.core.queue import remember_count, work_queue, work_queue_cached
+from asfportal.core.queue import remember_count, work_queue_cached
 
 from . import notifications, permissions, selectors, services, two_factor
 from .forms import (
@@ -124,17 +124,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 QUEUE_TEMPLATE = "accounts/includes/_queue.html"
 
 
-def _role_dashboard(
-    request: HttpRequest, role: str, template: str, *, day_queue: bool = False, **extra
-) -> HttpResponse:
+def _role_dashboard(request: HttpRequest, role: str, template: str, **extra) -> HttpResponse:
     # A dashboard only reads, so it opens no transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT to every
     # visit; under READ COMMITTED a transaction would not give its queries one snapshot anyway).
-    # The work queue the apps contribute (core/queue.py); the header reads its size from the request. A queue
-    # that changes only with its data and the day (day_queue) is kept whole in the cache (work_queue_cached).
-    if day_queue:
-        request.work_queue, extra["work_queue_html"] = work_queue_cached(request.user, QUEUE_TEMPLATE)
-    else:
-        request.work_queue = work_queue(request.user)
+    # The work queue the apps contribute (core/queue.py), kept whole and rendered in the cache until its data, the
+    # day or the clock changes it (work_queue_cached); the header reads its size from the request.
+    request.work_queue, extra["work_queue_html"] = work_queue_cached(request.user, QUEUE_TEMPLATE)
     remember_count(request.user, request.work_queue)
     context = {
         "colleagues": selectors.organisation_colleagues(user=request.user),
@@ -148,7 +143,7 @@ def _role_dashboard(
 @transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)
 @permissions.role_required(Role.COORDINATOR)
 def dashboard_coordinator(request: HttpRequest) -> HttpResponse:
-    return _role_dashboard(request, Role.COORDINATOR, "accounts/dashboard_coordinator.html", day_queue=True)
+    return _role_dashboard(request, Role.COORDINATOR, "accounts/dashboard_coordinator.html")
 
 
 @transaction.non_atomic_requests  # a dashboard only reads: no BEGIN/COMMIT round trips (see _role_dashboard)

@@ -5,9 +5,12 @@ Core holds only the item type and the registry; each app contributes the items o
 lifecycle methods (`*_blockers`), so an item is listed only while its action is still possible and disappears
 once it is done. A provider reads in a fixed number of queries whatever the caseload.
 
-The header shows the queue's size, cached per person (`person_value`) under the versions of the datasets the
+The header shows the queue's size, cached per person (`person_value_store`) under the versions of the datasets the
 role's providers read (`queue:<app>`, bumped by every change of those models, see each app's AppConfig.ready) and
-the day, so it costs no query while nothing changed and is never stale past a change.
+the day, so it costs no query while nothing changed and is never stale past a change. Some items change with the
+clock within a day (a tender's deadline passes, a question turns overdue): such an item names the moment
+(`changes_at`), and a provider names the moments at which an item not yet listed appears (`QueueHorizon`), so a
+cached queue is used only until the earliest of them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
-from .cache import bump, data_versions, person_value, person_value_peek, person_value_store
+from .cache import bump, data_versions, person_value_peek, person_value_store
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class QueueItem:
     due: date | datetime | None = None  # by when
     overdue: bool = False
     action: str = ""  # the link's text; empty: "Open"
+    # The next moment the clock alone changes this item (it turns overdue, changes kind or leaves the queue: a
+    # tender's deadline); None when only a change of data or the next day does.
+    changes_at: datetime | None = None
 
     @property
     def due_day(self) -> date | None:
@@ -65,6 +71,14 @@ class QueueItem:
         return self.due.isoformat() if self.due else ""
 
 
+@dataclass(frozen=True)
+class QueueHorizon:
+    """Yielded by a provider beside its items: a moment at which the clock alone adds an item that is not listed
+    yet (a tender entering the "closing soon" window), so that a cached queue is computed again from then."""
+
+    at: datetime
+
+
 @dataclass
 class QueueGroup:
     kind: QueueKind
@@ -83,6 +97,12 @@ class QueueGroup:
 class WorkQueue:
     items: list[QueueItem]
     groups: list[QueueGroup]
+    # The earliest moment the clock alone changes the queue (its items' changes_at and the providers' horizons);
+    # None: it changes only with its data or the day.
+    changes_at: datetime | None = None
+
+    def is_current(self, now: datetime) -> bool:
+        return self.changes_at is None or now < self.changes_at
 
     @property
     def count(self) -> int:
@@ -138,16 +158,25 @@ def work_queue(user, *, today: date | None = None, now: datetime | None = None) 
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     items: list[QueueItem] = []
+    moments: list[datetime] = []
     if user is not None and user.is_authenticated and user.is_active:
         for provider, _datasets in PROVIDERS.get(user.role, []):
-            items.extend(provider(user, today=today, now=now))
+            for produced in provider(user, today=today, now=now):
+                if isinstance(produced, QueueHorizon):
+                    moments.append(produced.at)
+                else:
+                    items.append(produced)
+                    if produced.changes_at is not None:
+                        moments.append(produced.changes_at)
     items.sort(key=_sort_key)
     groups: dict[str, QueueGroup] = {}
     for item in items:
         kind = KINDS.get(item.kind) or QueueKind(item.kind, item.kind)
         groups.setdefault(item.kind, QueueGroup(kind)).items.append(item)
     ordered = sorted(groups.values(), key=lambda g: (g.overdue_count == 0, g.kind.order, g.kind.key))
-    return WorkQueue(items=items, groups=ordered)
+    return WorkQueue(
+        items=items, groups=ordered, changes_at=min((m for m in moments if m > now), default=None)
+    )
 
 
 def queue_datasets(user) -> tuple[str, ...]:
@@ -178,43 +207,59 @@ def _count_name(user, today: date) -> str | None:
 
 def queue_count(user) -> int:
     """The size of the person's queue, cached under the person's version, the versions of the data the role's
-    queue reads and the day (an item becomes due at midnight); computed on a miss."""
-    today = timezone.localdate()
-    name = _count_name(user, today)
-    if name is None:
-        return 0
-    return person_value(user.pk, name, lambda: work_queue(user, today=today).count)
+    queue reads and the day (an item becomes due at midnight), until the clock changes it; computed otherwise."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    count = queue_count_cached(user, now=now)
+    if count is None:
+        queue = work_queue(user, today=today, now=now)
+        remember_count(user, queue, today=today)
+        count = queue.count
+    return count
 
 
-def queue_count_cached(user) -> int | None:
-    """The header's count: the size the dashboard last computed, while nothing it reads has changed since; None
-    otherwise. Computing the queue costs its providers' queries (about eight for a coordinator), too dear for
-    every page: the dashboard computes it anyway and stores the size (remember_count)."""
-    name = _count_name(user, timezone.localdate())
-    return person_value_peek(user.pk, name) if name else None
+def queue_count_cached(user, *, now: datetime | None = None) -> int | None:
+    """The header's count: the size the dashboard last computed, while nothing it reads has changed since and the
+    clock has not changed the queue; None otherwise. Computing the queue costs its providers' queries (about
+    eight for a coordinator), too dear for every page: the dashboard computes it anyway and stores the size
+    (remember_count)."""
+    now = now or timezone.now()
+    name = _count_name(user, timezone.localdate(now))
+    stored = person_value_peek(user.pk, name) if name else None
+    if stored is None:
+        return None
+    count, changes_at = stored
+    return count if changes_at is None or now < changes_at else None
 
 
 def work_queue_cached(user, template: str) -> tuple[WorkQueue, str]:
     """The person's whole queue and its rendering with `template`, cached under the same versions, day and person
-    as its size (queue_count), and the language (the items' sentences are translated when made); computed on a
-    miss. Only for roles whose providers read the day, never the moment (a coordinator's: follow-ups, ends,
-    consents, registry, policies), so no item turns overdue within a cached day; every write that changes an
-    item bumps a dataset named in the key (bump_on_change), so it is never stale. At national scale a
-    coordinator's queue holds hundreds of items from eight queries, and the table of them costs more to render
-    than to compute: recomputed on every visit without this."""
-    today = timezone.localdate()
+    as its size (queue_count), and the language (the items' sentences are translated when made), and used until
+    the clock changes the queue (WorkQueue.changes_at: a tender's deadline, a question turning overdue); computed
+    otherwise. Every write that changes an item bumps a dataset named in the key (bump_on_change), so it is never
+    stale. At national scale a coordinator's queue holds hundreds of items from eight queries, a large buyer's
+    some 200, and the table of them costs more to render than to compute: recomputed on every visit without
+    this."""
+    now = timezone.now()
+    today = timezone.localdate(now)
 
     def compute() -> tuple[WorkQueue, str]:
-        queue = work_queue(user, today=today)
+        queue = work_queue(user, today=today, now=now)
         return queue, render_to_string(template, {"work_queue": queue})
 
     name = _count_name(user, today)
     if name is None:
         return compute()
-    return person_value(user.pk, f"{name}:{template}:{get_language()}", compute)
+    key = f"{name}:{template}:{get_language()}"
+    cached = person_value_peek(user.pk, key)
+    if cached is not None and cached[0].is_current(now):
+        return cached
+    computed = compute()
+    person_value_store(user.pk, key, computed)
+    return computed
 
 
 def remember_count(user, queue: WorkQueue, *, today: date | None = None) -> None:
     name = _count_name(user, today or timezone.localdate())
     if name:
-        person_value_store(user.pk, name, queue.count)
+        person_value_store(user.pk, name, (queue.count, queue.changes_at))

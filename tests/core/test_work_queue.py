@@ -535,3 +535,111 @@ def test_queue_rows_escape_and_mark_overdue_as_the_template_did():
     assert "<td>\u2013</td>" in html
     assert 'href="/a/?x=1&amp;y=2">Svara<span class="visually-hidden">: P-1&amp;2</span>' in html
     assert ">Öppna<span" in html
+
+
+# --- The clock within a day: every dashboard keeps its queue cached, and a deadline changes it without a write ---
+
+
+def _queue_html(client, url) -> str:
+    html = client.get(url).content.decode()
+    start = html.index('id="work-queue"')
+    return html[start : html.index("</section>", start)]
+
+
+def _clock_moved(monkeypatch, by: timedelta) -> None:
+    """The clock moves on, as it does between two visits; nothing is written."""
+    moved = timezone.now() + by
+    monkeypatch.setattr(timezone, "now", lambda: moved)
+
+
+def test_the_officers_cached_dashboard_shows_a_tender_to_award_once_its_deadline_has_passed(
+    client, officer, company_rep, rep_company, monkeypatch
+):
+    """Issue 18: the officer's queue is kept whole in the cache like the coordinator's, yet a tender's deadline
+    changes it with no write at all (the close sweep may not have run): the first visit after the deadline lists
+    it to award, not as closing soon, and the header elsewhere counts it."""
+    tender = _matching_tender(officer, submission_deadline_at=timezone.now() + timedelta(minutes=5),
+                              answers_published_by_at=None, question_deadline_at=None)  # fmt: skip
+    procurement_services.submission_submit(tender=tender, company=rep_company, message="Vi svarar",
+                                           occupied=10, in_target_group=6, actor=company_rep)  # fmt: skip
+    client.force_login(officer)
+    url = reverse("accounts:dashboard-procurement")
+    before = _queue_html(client, url)
+    assert 'data-kind="procurement.closing"' in before and 'data-kind="procurement.award"' not in before
+    assert _queue_html(client, url) == before  # from the cache
+    _clock_moved(monkeypatch, timedelta(minutes=6))
+    after = _queue_html(client, url)
+    assert 'data-kind="procurement.award"' in after and 'data-kind="procurement.closing"' not in after
+    assert reverse("procurement:tender-award", args=[tender.pk]) in after
+    assert "1 att göra" in client.get(reverse("procurement:officer-tender-list")).content.decode()
+
+
+def test_a_tender_coming_within_the_closing_window_joins_the_cached_queue_then(officer, monkeypatch):
+    from asfportal.accounts.views import QUEUE_TEMPLATE
+    from asfportal.core.queue import work_queue_cached
+
+    tender = _matching_tender(officer, submission_deadline_at=timezone.now() + timedelta(days=7, minutes=5),
+                              answers_published_by_at=None, question_deadline_at=None)  # fmt: skip
+    queue, html = work_queue_cached(officer, QUEUE_TEMPLATE)
+    assert queue.items == [] and queue.changes_at == tender.submission_deadline_at - timedelta(days=7)
+    _clock_moved(monkeypatch, timedelta(minutes=2))
+    assert work_queue_cached(officer, QUEUE_TEMPLATE) == (queue, html)  # not yet: the cached queue stands
+    _clock_moved(monkeypatch, timedelta(minutes=4))
+    queue, html = work_queue_cached(officer, QUEUE_TEMPLATE)
+    assert [i.kind for i in queue.items] == ["procurement.closing"] and tender.title in html
+
+
+def test_a_question_turns_overdue_in_the_cached_queue_at_the_promised_moment(
+    officer, company_rep, rep_company, monkeypatch
+):
+    from asfportal.accounts.views import QUEUE_TEMPLATE
+    from asfportal.core.queue import work_queue_cached
+
+    tender = _matching_tender(officer)
+    Question.objects.create(tender=tender, company=rep_company, asked_by=company_rep, text="Fråga?")
+    Tender.objects.filter(pk=tender.pk).update(answers_published_by_at=timezone.now() + timedelta(minutes=5))
+    queue, html = work_queue_cached(officer, QUEUE_TEMPLATE)
+    assert [(i.kind, i.overdue) for i in queue.items] == [("procurement.question", False)]
+    _clock_moved(monkeypatch, timedelta(minutes=6))
+    queue, html = work_queue_cached(officer, QUEUE_TEMPLATE)
+    assert [(i.kind, i.overdue) for i in queue.items] == [("procurement.question", True)]
+    assert "queue-overdue" in html
+
+
+def test_a_matching_tender_leaves_the_representatives_cached_dashboard_when_it_closes(
+    client, officer, company_rep, rep_company, monkeypatch
+):
+    cleaning = ServiceCategory.objects.exclude(cpv_prefixes="").filter(cpv_prefixes__contains="909").first()
+    rep_company.service_categories.set([cleaning])
+    closing = _matching_tender(officer, submission_deadline_at=timezone.now() + timedelta(minutes=5),
+                               answers_published_by_at=None, question_deadline_at=None)  # fmt: skip
+    later = _matching_tender(officer)
+    client.force_login(company_rep)
+    url = reverse("accounts:dashboard-company")
+    before = _queue_html(client, url)
+    assert closing.title in before and later.title in before
+    _clock_moved(monkeypatch, timedelta(minutes=6))
+    after = _queue_html(client, url)
+    assert closing.title not in after and later.title in after
+
+
+def test_an_expired_invitation_leaves_the_organisation_administrators_cached_queue(monkeypatch, db):
+    from asfportal.accounts import administration
+    from asfportal.accounts.models import OrganisationInvitation
+    from asfportal.accounts.views import QUEUE_TEMPLATE
+    from asfportal.core.queue import work_queue_cached
+
+    admin = UserFactory(role=Role.ORGANISATION_ADMINISTRATOR, organisation=OrganisationFactory(kommun=True))
+    administration.invitation_send(
+        organisation=admin.organisation,
+        email="ny@example.se",
+        full_name="Ny Person",
+        role=Role.COORDINATOR,
+        actor=admin,
+    )
+    OrganisationInvitation.objects.update(expires_at=timezone.now() + timedelta(minutes=5))
+    queue, _html = work_queue_cached(admin, QUEUE_TEMPLATE)
+    assert "accounts.invitation" in [i.kind for i in queue.items]
+    _clock_moved(monkeypatch, timedelta(minutes=6))
+    queue, _html = work_queue_cached(admin, QUEUE_TEMPLATE)
+    assert "accounts.invitation" not in [i.kind for i in queue.items]

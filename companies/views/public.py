@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,6 +53,7 @@ def company_directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@transaction.non_atomic_requests  # it only reads (any method): no BEGIN/COMMIT round trips on a busy public page
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         company = permissions.get_company_for_view(request, pk)

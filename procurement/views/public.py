@@ -4,6 +4,7 @@ import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -63,6 +64,7 @@ def cpv_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@transaction.non_atomic_requests  # it only reads (any method): no BEGIN/COMMIT round trips on a busy public page
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = permissions.get_tender_for_view(request, pk)
     # The tender with its lots, documents, amendments, answered questions and awards is the same for everyone:

@@ -81,7 +81,7 @@ def officer_items(user, *, today: date, now: datetime):
             due=due,
             overdue=now > due,
             action=gettext("Answer"),
-            changes_at=min(due, deadline) if due > now else deadline,
+            changes_at=min(due, deadline) if due >= now else deadline,
         )
     # Only the columns the items and the lifecycle checks read: a large buyer has some 200 tenders past or near
     # their deadline, and loading every column (seven timestamps a row) cost more than the rest of the queue.

@@ -26,13 +26,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from .integrity import integrity_response
 from .models import FormSubmission
 
 FIELD_NAME = "form_token"
@@ -94,6 +95,14 @@ def _claim(nonce: str, request) -> bool:
     return True
 
 
+def _is_lock_wait(error: OperationalError) -> bool:
+    """The claim waited too long for another request holding the same token: PostgreSQL's lock_timeout (SQLSTATE
+    55P03), SQLite's busy timeout ("database is locked"); any other database error is not this."""
+    if getattr(error.__cause__, "sqlstate", None) == "55P03":
+        return True
+    return connection.vendor == "sqlite" and "locked" in str(error)
+
+
 def _first_result(nonce: str) -> str | None:
     """The redirect the first request answered with; None: the first freed its claim. A claim committed without
     a result comes from a release before this one (which committed the claim before the view ran): waits while
@@ -128,31 +137,43 @@ class FormTokenMiddleware:
         except BaseException:
             self._end(request, None)
             raise
-        self._end(request, response)
-        return response
+        return self._end(request, response)
 
-    def _end(self, request, response) -> None:
-        """Record the first result in the claim (or free the claim), and commit it with the view's writes."""
+    def _end(self, request, response):
+        """Record the first result in the claim (or free the claim), and commit it with the view's writes; the
+        response to send (a 409 page when the commit itself breaks a constraint)."""
         block = getattr(request, "_form_token_transaction", None)
         if block is None:
-            return
+            return response
         del request._form_token_transaction
         nonce = getattr(request, "_form_token_claimed", None)
-        if response is None or connection.needs_rollback:
+        if response is None:
             block.__exit__(*sys.exc_info())  # rolled back: the claim goes with the view's writes
-            return
+            return response
+        if connection.needs_rollback or response.status_code >= 500:
+            # The view failed (its savepoint is rolled back) or the transaction is broken: nothing of this request
+            # is kept, the claim included, so the same form may be sent again.
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            return response
         try:
             if nonce is not None:
                 location = response.get("Location") if 300 <= response.status_code < 400 else None
                 mine = FormSubmission.objects.filter(token=nonce)
                 if location:
                     mine.update(result_url=location[:1000])
-                else:  # the form came back with errors, or the view failed: the same form may be sent again
+                else:  # the form came back with errors: the same form may be sent again
                     mine.delete()
         except BaseException:
             block.__exit__(*sys.exc_info())
             raise
-        block.__exit__(None, None, None)
+        try:
+            block.__exit__(None, None, None)
+        except IntegrityError as error:
+            # A constraint checked only at commit (foreign keys are deferred): the view's own atomic block used to
+            # commit, and IntegrityErrorMiddleware answered; now the commit is here, so the same 409 page is.
+            return integrity_response(request, error)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or FIELD_NAME not in request.POST:
@@ -170,7 +191,10 @@ class FormTokenMiddleware:
         request._form_token_transaction = block
         try:
             claimed = _claim(nonce, request)
-        except DatabaseError:  # the first still runs after WAIT_SECONDS
+        except OperationalError as error:
+            if not _is_lock_wait(error):
+                raise
+            # The first still runs after WAIT_SECONDS.
             messages.warning(request, _("This is already being done. Reload the page in a moment."))
             return HttpResponseRedirect(request.path)
         if claimed:

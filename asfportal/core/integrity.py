@@ -83,5 +83,10 @@ class IntegrityErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, IntegrityError):
             return None
-        context = {"message": integrity_message(exception), "back_url": request.get_full_path()}
-        return render(request, "409.html", context, status=409)
+        return integrity_response(request, exception)
+
+
+def integrity_response(request, error: IntegrityError):
+    """The 409 page for a constraint broken in a race: what is wrong, and back to the form; nothing was saved."""
+    context = {"message": integrity_message(error), "back_url": request.get_full_path()}
+    return render(request, "409.html", context, status=409)

@@ -225,8 +225,11 @@ def queue_count_cached(user, *, now: datetime | None = None) -> int | None:
     (remember_count)."""
     now = now or timezone.now()
     name = _count_name(user, timezone.localdate(now))
-    stored = person_value_peek(user.pk, name) if name else None
+    # ":size": the previous release kept a bare number under the name; both read the cache during an upgrade.
+    stored = person_value_peek(user.pk, f"{name}:size") if name else None
     if stored is None:
+        return None
+    if not isinstance(stored, tuple):  # not this release's (count, changes_at)
         return None
     count, changes_at = stored
     return count if changes_at is None or now < changes_at else None
@@ -262,4 +265,4 @@ def work_queue_cached(user, template: str) -> tuple[WorkQueue, str]:
 def remember_count(user, queue: WorkQueue, *, today: date | None = None) -> None:
     name = _count_name(user, today or timezone.localdate())
     if name:
-        person_value_store(user.pk, name, (queue.count, queue.changes_at))
+        person_value_store(user.pk, f"{name}:size", (queue.count, queue.changes_at))

@@ -195,3 +195,29 @@ def test_a_duplicate_waits_for_a_first_that_dies_before_its_commit_and_then_acts
     # The same form sent again is answered with that result, not done twice.
     again = client.post(url, data)
     assert again["Location"] == response["Location"] and AccessibilityReport.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_broken_only_at_commit_is_the_409_page_and_the_form_may_be_sent_again(
+    client, monkeypatch
+):
+    """The claim's transaction is the request's: a foreign key checked at commit (deferred, as Django creates
+    them) breaks there, outside the view, and is answered with the same 409 page as before, nothing kept."""
+    from asfportal.core import services
+    from asfportal.core.models import AuditEntry
+
+    def with_a_vanished_reference(**kwargs):
+        # A row that refers to a person removed a moment ago by someone else: PostgreSQL notices at commit.
+        AuditEntry.objects.create(actor_id=2_000_000_000, action="x", object_type="x", object_id="1")
+        return create(**kwargs)
+
+    create = services.accessibility_report_create
+    monkeypatch.setattr(services, "accessibility_report_create", with_a_vanished_reference)
+    url = reverse("core:accessibility")
+    data = {**REPORT, "form_token": _token(client, url)}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert "Något som det här hänvisar till har nyss tagits bort" in response.content.decode()
+    assert not AccessibilityReport.objects.exists() and not FormSubmission.objects.exists()
+    monkeypatch.setattr(services, "accessibility_report_create", create)
+    assert client.post(url, data).status_code == 302 and AccessibilityReport.objects.count() == 1

@@ -643,3 +643,15 @@ def test_an_expired_invitation_leaves_the_organisation_administrators_cached_que
     _clock_moved(monkeypatch, timedelta(minutes=6))
     queue, _html = work_queue_cached(admin, QUEUE_TEMPLATE)
     assert "accounts.invitation" not in [i.kind for i in queue.items]
+
+
+def test_a_bare_count_the_previous_release_cached_is_not_read_as_this_ones(client, coordinator):
+    """During a rolling upgrade both releases share the cache: the previous one kept the header's count as a bare
+    number under the queue's name; this one keeps (count, changes_at) under its own, and never unpacks the other."""
+    from asfportal.core.cache import person_value_store
+    from asfportal.core.queue import _count_name, queue_count_cached
+
+    person_value_store(coordinator.pk, _count_name(coordinator, timezone.localdate()), 7)
+    assert queue_count_cached(coordinator) is None
+    client.force_login(coordinator)
+    assert client.get(reverse("placements:participant-list")).status_code == 200

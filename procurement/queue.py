@@ -70,8 +70,7 @@ def officer_items(user, *, today: date, now: datetime):
     for question in questions:
         if question.answer_blockers(at=now):
             continue
-        due = question.tender.answer_due_at()
-        deadline = question.tender.submission_deadline_at
+        due = question.tender.answer_due_at()  # never after the deadline (the 6-day rule)
         yield QueueItem(
             kind="procurement.question",
             what=gettext("Answer the question; a later answer moves the submission deadline"),
@@ -81,7 +80,8 @@ def officer_items(user, *, today: date, now: datetime):
             due=due,
             overdue=now > due,
             action=gettext("Answer"),
-            changes_at=min(due, deadline) if due >= now else deadline,
+            # Overdue from its due moment; gone at the deadline.
+            changes_at=due if due >= now else question.tender.submission_deadline_at,
         )
     # Only the columns the items and the lifecycle checks read: a large buyer has some 200 tenders past or near
     # their deadline, and loading every column (seven timestamps a row) cost more than the rest of the queue.

@@ -22,7 +22,7 @@ from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asfportal.core.exceptions import DomainError
-from asfportal.core.queue import remember_count, work_queue_cached
+from asfportal.core.queue import work_queue_cached
 
 from . import notifications, permissions, selectors, services, two_factor
 from .forms import (
@@ -128,9 +128,9 @@ def _role_dashboard(request: HttpRequest, role: str, template: str, **extra) -> 
     # A dashboard only reads, so it opens no transaction (ATOMIC_REQUESTS would add BEGIN and COMMIT to every
     # visit; under READ COMMITTED a transaction would not give its queries one snapshot anyway).
     # The work queue the apps contribute (core/queue.py), kept whole and rendered in the cache until its data, the
-    # day or the clock changes it (work_queue_cached); the header reads its size from the request.
+    # day or the clock changes it (work_queue_cached, which also stores its size for the header elsewhere); the
+    # header here reads its size from the request.
     request.work_queue, extra["work_queue_html"] = work_queue_cached(request.user, QUEUE_TEMPLATE)
-    remember_count(request.user, request.work_queue)
     context = {
         "colleagues": selectors.organisation_colleagues(user=request.user),
         "dashboard_role": role,

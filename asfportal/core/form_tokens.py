@@ -78,7 +78,7 @@ def _nonce_from(request) -> str | None:
 def _claim(nonce: str, request) -> bool:
     """Insert the claim in a savepoint of the request's transaction; False when another request's committed claim
     holds the nonce. While another transaction holds it uncommitted, the insert waits for that one to end (at
-    most WAIT_SECONDS on PostgreSQL; then DatabaseError, taken as "still being done")."""
+    most WAIT_SECONDS on PostgreSQL; then OperationalError, taken as "still being done", _is_lock_wait)."""
     postgres = connection.vendor == "postgresql"
     try:
         with transaction.atomic():
@@ -119,6 +119,11 @@ def form_submissions_purge(*, now=None) -> int:
     """Forget claims older than a token can live; returns how many were removed."""
     cutoff = (now or timezone.now()) - timedelta(hours=settings.FORM_TOKEN_HOURS)
     return FormSubmission.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def _still_running(request) -> HttpResponseRedirect:
+    messages.warning(request, _("This is already being done. Reload the page in a moment."))
+    return HttpResponseRedirect(request.path)
 
 
 class FormTokenMiddleware:
@@ -194,9 +199,7 @@ class FormTokenMiddleware:
         except OperationalError as error:
             if not _is_lock_wait(error):
                 raise
-            # The first still runs after WAIT_SECONDS.
-            messages.warning(request, _("This is already being done. Reload the page in a moment."))
-            return HttpResponseRedirect(request.path)
+            return _still_running(request)  # the first still runs after WAIT_SECONDS
         if claimed:
             request._form_token_claimed = nonce
             return None
@@ -205,6 +208,5 @@ class FormTokenMiddleware:
             messages.info(request, _("This has already been done: here is the result."))
             return HttpResponseRedirect(result)
         if result == "":  # a claim of the previous release, still running after the wait
-            messages.warning(request, _("This is already being done. Reload the page in a moment."))
-            return HttpResponseRedirect(request.path)
+            return _still_running(request)
         return None  # the first freed its claim meanwhile: this one acts without a claim, as before

@@ -227,9 +227,7 @@ def queue_count_cached(user, *, now: datetime | None = None) -> int | None:
     name = _count_name(user, timezone.localdate(now))
     # ":size": the previous release kept a bare number under the name; both read the cache during an upgrade.
     stored = person_value_peek(user.pk, f"{name}:size") if name else None
-    if stored is None:
-        return None
-    if not isinstance(stored, tuple):  # not this release's (count, changes_at)
+    if not isinstance(stored, tuple):  # nothing cached, or not this release's (count, changes_at)
         return None
     count, changes_at = stored
     return count if changes_at is None or now < changes_at else None
@@ -248,6 +246,7 @@ def work_queue_cached(user, template: str) -> tuple[WorkQueue, str]:
 
     def compute() -> tuple[WorkQueue, str]:
         queue = work_queue(user, today=today, now=now)
+        remember_count(user, queue, today=today)  # the header's count elsewhere, stored once per computation
         return queue, render_to_string(template, {"work_queue": queue})
 
     name = _count_name(user, today)
